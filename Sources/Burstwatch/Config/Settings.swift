@@ -1,0 +1,94 @@
+import Foundation
+
+/// A configuration problem: bad usage, a missing file, an unreadable secret.
+/// The CLI maps it to exit status 2 with its message as the one-line reason.
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Where burstwatch finds its broker and database, and the names it uses there.
+/// Everything comes from the environment (CONTRACTS.md section 5); secrets may come
+/// from files so that they never appear on a command line or in a log.
+public struct Settings: Sendable {
+    public var amqpURL: String
+    /// From BURSTWATCH_AMQP_PASSWORD_FILE; overrides any password in the URL.
+    public var amqpPassword: String?
+    public var databaseURL: String
+    /// From BURSTWATCH_DATABASE_PASSWORD_FILE.
+    public var databasePassword: String?
+    /// Replaces "burstwatch" in every exchange and queue name.
+    public var prefix: String
+    /// How far a DMA's newest data time must pass a window's end before the window
+    /// is announced incomplete.
+    public var graceSeconds: Int64
+    /// Length of a detection window.
+    public var windowSeconds: Int64
+    /// Naive timestamps in logger files are read at this offset from UTC.
+    public var naiveOffsetSeconds: Int
+
+    public static let defaultAMQPURL = "amqp://guest:guest@127.0.0.1:5672/%2f"
+    public static let defaultDatabaseURL = "postgresql://burstwatch@127.0.0.1:5432/burstwatch"
+
+    public init(
+        amqpURL: String = Settings.defaultAMQPURL, amqpPassword: String? = nil,
+        databaseURL: String = Settings.defaultDatabaseURL, databasePassword: String? = nil,
+        prefix: String = "burstwatch", graceSeconds: Int64 = 7200, windowSeconds: Int64 = 900,
+        naiveOffsetSeconds: Int = 0
+    ) {
+        self.amqpURL = amqpURL
+        self.amqpPassword = amqpPassword
+        self.databaseURL = databaseURL
+        self.databasePassword = databasePassword
+        self.prefix = prefix
+        self.graceSeconds = graceSeconds
+        self.windowSeconds = windowSeconds
+        self.naiveOffsetSeconds = naiveOffsetSeconds
+    }
+
+    /// Reads BURSTWATCH_* variables; unset ones keep their defaults.
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings {
+        var settings = Settings()
+        if let url = env["BURSTWATCH_AMQP_URL"], !url.isEmpty { settings.amqpURL = url }
+        if let url = env["BURSTWATCH_DATABASE_URL"], !url.isEmpty { settings.databaseURL = url }
+        settings.amqpPassword = try readSecret(env["BURSTWATCH_AMQP_PASSWORD_FILE"], variable: "BURSTWATCH_AMQP_PASSWORD_FILE")
+        settings.databasePassword = try readSecret(env["BURSTWATCH_DATABASE_PASSWORD_FILE"], variable: "BURSTWATCH_DATABASE_PASSWORD_FILE")
+        if let prefix = env["BURSTWATCH_PREFIX"], !prefix.isEmpty {
+            guard prefix.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+                throw ConfigurationError("BURSTWATCH_PREFIX \"\(prefix)\" may only hold letters, digits, '-', '_' and '.'")
+            }
+            settings.prefix = prefix
+        }
+        if let grace = env["BURSTWATCH_GRACE_SECONDS"], !grace.isEmpty {
+            guard let value = Int64(grace), value >= 0 else {
+                throw ConfigurationError("BURSTWATCH_GRACE_SECONDS must be a whole number of seconds, not \"\(grace)\"")
+            }
+            settings.graceSeconds = value
+        }
+        if let offset = env["BURSTWATCH_NAIVE_UTC_OFFSET"], !offset.isEmpty {
+            guard let value = parseUTCOffset(offset) else {
+                throw ConfigurationError("BURSTWATCH_NAIVE_UTC_OFFSET must look like +01:00 or -0530, not \"\(offset)\"")
+            }
+            settings.naiveOffsetSeconds = value
+        }
+        return settings
+    }
+
+    static func readSecret(_ path: String?, variable: String) throws -> String? {
+        guard let path, !path.isEmpty else { return nil }
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw ConfigurationError("\(variable): cannot read \(path)")
+        }
+        return text.trimmingCharacters(in: .newlines)
+    }
+
+    static func parseUTCOffset(_ text: String) -> Int? {
+        var chars = Array(text)
+        guard let signChar = chars.first, signChar == "+" || signChar == "-" else { return nil }
+        chars.removeFirst()
+        chars.removeAll { $0 == ":" }
+        guard chars.count == 4, let hh = Int(String(chars[0..<2])), let mm = Int(String(chars[2..<4])),
+              hh <= 18, mm < 60 else { return nil }
+        return (signChar == "-" ? -1 : 1) * (hh * 3600 + mm * 60)
+    }
+}

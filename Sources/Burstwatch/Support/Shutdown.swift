@@ -1,0 +1,50 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// Set once SIGTERM or SIGINT arrives. Every role's loop polls it between batches,
+/// so a signal means: finish (or abandon) the batch in hand, ack what committed,
+/// close the connections and exit 0.
+public final class Shutdown: Sendable {
+    public static let shared = Shutdown()
+
+    private let requested = Atomic<Bool>(false)
+    private let sources = Mutex<[DispatchSourceSignal]>([])
+
+    public var isRequested: Bool { requested.load(ordering: .acquiring) }
+
+    public func request() { requested.store(true, ordering: .releasing) }
+
+    /// Routes SIGTERM and SIGINT to `request()` instead of killing the process.
+    public func installSignalHandlers() {
+        sources.withLock { sources in
+            guard sources.isEmpty else { return }
+            for signalNumber in [SIGTERM, SIGINT] {
+                signal(signalNumber, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+                source.setEventHandler { [self] in request() }
+                source.resume()
+                sources.append(source)
+            }
+        }
+    }
+
+    /// Sleeps up to `seconds`, waking early when shutdown is requested.
+    public func sleep(_ seconds: Double) {
+        let deadline = Date().addingTimeInterval(seconds)
+        while !isRequested, Date() < deadline {
+            usleep(UInt32(min(0.05, max(0, deadline.timeIntervalSinceNow)) * 1_000_000))
+        }
+    }
+}
+
+/// Exponential backoff for reconnecting: 0.2 s doubling up to 10 s.
+public struct Backoff: Sendable {
+    private var attempt = 0
+    public init() {}
+    public mutating func next() -> Double {
+        defer { attempt += 1 }
+        return min(10, 0.2 * pow(2, Double(min(attempt, 10))))
+    }
+    public mutating func reset() { attempt = 0 }
+}

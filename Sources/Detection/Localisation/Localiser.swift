@@ -1,0 +1,104 @@
+import Network
+
+/// Finds where in the network a burst most likely is, from the pressure drops the
+/// loggers saw. Pure and deterministic; build one per network and reuse it.
+///
+/// Method:
+/// 1. Every junction is a candidate burst location. Its signature is the relative drop it
+///    would cause at each logger, from the model `LocalisationSettings.method` names
+///    (`LinearHydraulicSignature` by default, or `DistanceDecaySignature`).
+/// 2. Each candidate is scored by how well its signature explains the observed drops,
+///    up to an unknown size and a shared offset (`CandidateScoring`), and the scores
+///    become probabilities whose spread comes from the evidence's noise plus the
+///    signature model's own error.
+/// 3. The area grows from the best node through its most likely neighbours until it holds
+///    most of the probability, within a cap on pipe length (`AreaGrowing`). Weak evidence
+///    gives flat probabilities and so a large area: the uncertainty is shown, not hidden.
+public struct Localiser: Sendable {
+    public let network: NetworkModel
+    public let graph: NetworkGraph
+    public let settings: LocalisationSettings
+    private let candidates: [Int]
+    /// Factorised once per network, only when the method needs it.
+    private let hydraulics: LinearHydraulicSignature?
+
+    public init(network: NetworkModel, graph: NetworkGraph) {
+        self.init(network: network, graph: graph, settings: LocalisationSettings())
+    }
+
+    /// `graph` must be built from `network`.
+    public init(network: NetworkModel, graph: NetworkGraph, settings: LocalisationSettings) {
+        precondition(graph.nodeCount == network.nodes.count, "graph is not built from this network")
+        self.network = network
+        self.graph = graph
+        self.settings = settings
+        let junctions = network.nodes.indices.filter { network.nodes[$0].kind == .junction }
+        // A network of tanks and reservoirs only still gets an answer.
+        candidates = junctions.isEmpty ? Array(network.nodes.indices) : junctions
+        hydraulics = settings.method == .linearHydraulics ? LinearHydraulicSignature(network: network) : nil
+    }
+
+    /// `flowIncreaseLps` is not needed by the correlation method (it is blind to the
+    /// burst's size by design); it is part of the interface for model-based methods.
+    public func localise(evidence: [PressureEvidence], flowIncreaseLps: Double) -> AreaOfInterest {
+        guard !candidates.isEmpty else {
+            return AreaOfInterest(nodes: [], pipes: [], pipeLengthM: 0, centroid: Point(x: 0, y: 0),
+                                  geometry: Geometry(lines: []))
+        }
+        let observations = LoggerObservations(evidence: evidence, network: network)
+        let distances = DistanceTable(graph: graph, sources: observations.nodes)
+        let probabilities = probabilities(observations, distances: distances)
+        let start = mostLikelyNode(probabilities, observations: observations, distances: distances)
+        let area = AreaGrowing(graph: graph).grow(
+            from: start, probabilities: probabilities, coverage: settings.coverage,
+            maxPipeLengthM: settings.maxShareOfPipeLength * graph.totalPipeLengthM)
+        return AreaDescription(network: network).describe(area: area, probabilities: probabilities)
+    }
+
+    /// The probability that the burst is at each node (index = node index; 0 for
+    /// non-candidates). For comparing methods and for diagnostics.
+    public func burstProbabilities(evidence: [PressureEvidence]) -> [Double] {
+        let observations = LoggerObservations(evidence: evidence, network: network)
+        return probabilities(observations, distances: DistanceTable(graph: graph, sources: observations.nodes))
+    }
+
+    private func probabilities(_ observations: LoggerObservations, distances: DistanceTable) -> [Double] {
+        let variants: [[[Double]]]
+        switch settings.method {
+        case .distanceDecay:
+            let signature = DistanceDecaySignature(distances: distances, loggerNodes: observations.nodes,
+                                                   network: network, factors: settings.lengthScaleFactors)
+            variants = signature.variants(distances: distances, loggerNodes: observations.nodes)
+        case .linearHydraulics:
+            variants = hydraulics?.variants(loggerNodes: observations.nodes, nodeCount: network.nodes.count) ?? []
+        }
+        let sigmas = observations.sigmasWithModelError(
+            share: settings.modelErrorShare ?? settings.method.typicalModelError)
+        let misfits = CandidateScoring.misfits(drops: observations.dropsM, sigmas: sigmas,
+                                               variants: variants, candidates: candidates,
+                                               nodeCount: network.nodes.count)
+        return CandidateScoring.probabilities(misfits: misfits, loggerCount: observations.count)
+    }
+
+    /// The most probable node; among equals (e.g. no evidence at all) the one closest on
+    /// average to the loggers, the middle of what is observed.
+    private func mostLikelyNode(_ probabilities: [Double], observations: LoggerObservations,
+                                distances: DistanceTable) -> Int {
+        func meanDistanceToLoggers(_ node: Int) -> Double {
+            guard !observations.nodes.isEmpty else { return 0 }
+            return observations.nodes.reduce(0) { $0 + distances.distance(from: $1, to: node) }
+                / Double(observations.nodes.count)
+        }
+        var best = candidates[0]
+        var bestDistance = meanDistanceToLoggers(best)
+        for node in candidates.dropFirst() {
+            if probabilities[node] < probabilities[best] { continue }
+            let distance = meanDistanceToLoggers(node)
+            if probabilities[node] > probabilities[best] || distance < bestDistance {
+                best = node
+                bestDistance = distance
+            }
+        }
+        return best
+    }
+}

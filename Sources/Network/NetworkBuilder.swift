@@ -1,0 +1,70 @@
+/// Accumulates nodes and links while the reader works through the sections, keeping
+/// the id lookups and checks (duplicates, unknown references) in one place so every
+/// section reports them the same way.
+struct NetworkBuilder {
+    let fileName: String
+    var flowUnits: FlowUnits = .epanetDefault
+    var headlossFormula: HeadlossFormula = .hazenWilliams
+    private(set) var nodes: [Node] = []
+    private(set) var links: [Link] = []
+    private var nodeIndexByID: [String: Int] = [:]
+    private var linkIndexByID: [String: Int] = [:]
+    private var nodeDefinitionLine: [Int] = []
+    private var linkDefinitionLine: [Int] = []
+
+    init(fileName: String) {
+        self.fileName = fileName
+    }
+
+    func error(_ line: INPLine, _ reason: String) -> NetworkParseError {
+        NetworkParseError(fileName: fileName, line: line.number, reason: reason)
+    }
+
+    mutating func addNode(_ node: Node, at line: INPLine) throws(NetworkParseError) {
+        if let existing = nodeIndexByID[node.id] {
+            throw error(line, "duplicate node id \"\(node.id)\" (first defined on line \(nodeDefinitionLine[existing]))")
+        }
+        nodeIndexByID[node.id] = nodes.count
+        nodes.append(node)
+        nodeDefinitionLine.append(line.number)
+    }
+
+    mutating func addLink(_ link: Link, at line: INPLine) throws(NetworkParseError) {
+        if let existing = linkIndexByID[link.id] {
+            throw error(line, "duplicate link id \"\(link.id)\" (first defined on line \(linkDefinitionLine[existing]))")
+        }
+        if link.from == link.to {
+            throw error(line, "\(link.kind.rawValue) \"\(link.id)\" starts and ends at the same node \"\(nodes[link.from].id)\"")
+        }
+        linkIndexByID[link.id] = links.count
+        links.append(link)
+        linkDefinitionLine.append(line.number)
+    }
+
+    /// `subject` names who refers, e.g. `pipe "P-12"`.
+    func nodeIndex(_ id: String, referredToBy subject: String, at line: INPLine) throws(NetworkParseError) -> Int {
+        guard let index = nodeIndexByID[id] else {
+            throw error(line, "\(subject) refers to unknown node \"\(id)\"")
+        }
+        return index
+    }
+
+    func linkIndex(_ id: String, referredToBy subject: String, at line: INPLine) throws(NetworkParseError) -> Int {
+        guard let index = linkIndexByID[id] else {
+            throw error(line, "\(subject) refers to unknown link \"\(id)\"")
+        }
+        return index
+    }
+
+    mutating func updateNode(_ index: Int, _ change: (inout Node) -> Void) {
+        change(&nodes[index])
+    }
+
+    mutating func updateLink(_ index: Int, _ change: (inout Link) -> Void) {
+        change(&links[index])
+    }
+
+    func model() -> NetworkModel {
+        NetworkModel(nodes: nodes, links: links, flowUnits: flowUnits, headlossFormula: headlossFormula)
+    }
+}
