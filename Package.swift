@@ -34,8 +34,9 @@ let package = Package(
         .testTarget(name: "ReadingsTests", dependencies: ["Readings"]),
         .testTarget(name: "NetworkTests", dependencies: ["Network"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DetectionTests", dependencies: ["Detection", "Network", "Readings"]),
+        .testTarget(name: "BurstwatchTests", dependencies: ["Burstwatch", "Readings", "Detection"]),
         .testTarget(name: "AMQPTests", dependencies: ["AMQP"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["Burstwatch", "AMQP", "Postgres", "Readings"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Burstwatch", "burstwatch", "AMQP", "Postgres", "Readings", "Detection"]),
     ]
 )

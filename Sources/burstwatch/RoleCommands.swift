@@ -109,7 +109,7 @@ struct SimulateCommand: ParsableCommand {
     func run() throws {
         let startMicros = try parseDay(start)
         let burst = burstLps.map {
-            DemoScenario.Burst(node: DemoScenario.junction(3, 2), start: startMicros + Int64(days - 1) * 86_400_000_000 + 9_000_000_000, sizeLps: $0)
+            DemoScenario.Burst(node: DemoScenario.junction(4, 3), start: startMicros + Int64(days - 1) * 86_400_000_000 + 9_000_000_000, sizeLps: $0)
         }
         let scenario = DemoScenario(start: startMicros, days: days, historyDays: burst == nil ? days : days - 1,
                                     seed: seed, burst: burst)

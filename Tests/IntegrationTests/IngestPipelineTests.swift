@@ -83,21 +83,45 @@ struct IngestPipelineTests {
     func killedWorkerLosesNothing() throws {
         let env = try TestEnvironment("kill9")
         try env.registerDemo()
-        let ingest = try env.start(["ingest", "--prefetch", "200"])
         try env.start(["watch", "--dir", env.uploadDirectory, "--archive", env.archiveDirectory])
         let files = Self.loggerFiles(count: 3_000)
         try env.ftpUpload(files)
-        // Kill as soon as some, but not all, rows are in.
-        _ = try env.eventually(timeout: 60) { try env.count("SELECT count(*) FROM readings") > 0 }
+        // A backlog first, so that the worker is surely in the middle of it when killed.
+        #expect(try env.eventually(timeout: 60) { try env.queueDepth(env.topology.ingestQueue) == 3_000 })
+        let ingest = try env.start(["ingest", "--prefetch", "100"])
+        _ = try env.eventually(timeout: 60, every: 0.005) { try env.count("SELECT count(*) FROM readings") > 0 }
         ingest.kill9()
         let atKill = try env.count("SELECT count(*) FROM readings")
-        try env.start(["ingest", "--prefetch", "200"])
+        #expect(atKill < 3_000, "the worker finished before it could be killed; the test proved nothing")
+        try env.start(["ingest", "--prefetch", "100"])
 
         #expect(try env.eventually(timeout: 120) { try env.count("SELECT count(*) FROM readings") == 3_000 })
         #expect(try env.count("SELECT count(*) FROM files") == 3_000)
         #expect(try env.count("SELECT count(*) FROM (SELECT logger_id, channel, ts FROM readings GROUP BY 1, 2, 3 HAVING count(*) > 1) d") == 0)
+        #expect(try env.queueDepth(env.topology.ingestQueue) == 0)
         #expect(try env.eventually(timeout: 10) { env.filesLeftInUpload().isEmpty })
-        #expect(atKill < 3_000, "the worker finished before it could be killed; the test proved nothing")
+    }
+
+    @Test("27,000 one-reading files dropped into the watched folder all arrive once, and the folder ends empty")
+    func twentySevenThousandFiles() throws {
+        let env = try TestEnvironment("27k")
+        try env.registerDemo()
+        let pipeline = try env.startPipeline(prefetch: 500)
+        // Spread over subfolders, as several FTP accounts would upload them.
+        let files = Self.loggerFiles(count: 27_000)
+        for (index, file) in files.enumerated() {
+            let folder = env.uploadDirectory + "/logger-group-\(index % 3)"
+            if index < 3 { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+            FileManager.default.createFile(atPath: folder + "/" + file.name, contents: Data(file.contents))
+        }
+        #expect(try env.eventually(timeout: 300) { try env.count("SELECT count(*) FROM files") == 27_000 },
+                "ingest log:\n\(pipeline.ingest.log.suffix(2000))")
+        #expect(try env.count("SELECT count(*) FROM readings") == 27_000)
+        #expect(try env.count("SELECT coalesce(sum(deliveries), 0) FROM files") == 27_000)
+        #expect(try env.eventually(timeout: 10) { env.filesLeftInUpload().isEmpty })
+        let archived = FileManager.default.enumerator(atPath: env.archiveDirectory)?.allObjects.compactMap { $0 as? String }
+            .filter { $0.hasSuffix(".csv") }.count
+        #expect(archived == 27_000)
     }
 
     @Test("a complete window is announced once on the windows exchange")

@@ -64,7 +64,8 @@ final class TestEnvironment: @unchecked Sendable {
     var topology: Topology { Topology(prefix: settings.prefix) }
 
     func database() throws -> PGConnection { try PGConnection(conninfo: settings.databaseURL) }
-    func broker() throws -> AMQPConnection { try Connections(settings: settings).broker("test") }
+    /// No heartbeats: a test connection may sit idle for minutes while a scenario replays.
+    func broker() throws -> AMQPConnection { try Connections(settings: settings).broker("test", heartbeatSeconds: 0) }
 
     func registerDemo() throws {
         let scenario = DemoScenario(start: 0, days: 1)
@@ -99,13 +100,20 @@ final class TestEnvironment: @unchecked Sendable {
     }
 
     /// Polls `condition` until it holds or `timeout` passes; returns whether it held.
-    func eventually(timeout: Double = 60, _ condition: () throws -> Bool) rethrows -> Bool {
+    func eventually(timeout: Double = 60, every interval: Double = 0.1, _ condition: () throws -> Bool) rethrows -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if try condition() { return true }
-            usleep(100_000)
+            usleep(UInt32(interval * 1_000_000))
         }
         return try condition()
+    }
+
+    /// Messages ready in a queue (not counting those delivered and unacked).
+    func queueDepth(_ queue: String) throws -> UInt32 {
+        let connection = try broker()
+        defer { connection.close() }
+        return try connection.queueInfo(queue).messageCount
     }
 
     func filesLeftInUpload() -> [String] {

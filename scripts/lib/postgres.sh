@@ -34,9 +34,6 @@ pg_init_cluster() {
         show_log_tail "$PG_BASE/initdb.log"
         die "postgresql: initdb failed"
     }
-    # One role must prove that a wrong password is refused (tests/PostgresTests):
-    # it alone logs in with a password; this line must come before the trust lines.
-    sed -i '1i host all burstwatch_pwtest 127.0.0.1/32 scram-sha-256' "$PG_DATA/pg_hba.conf"
     # Test-machine tuning. fsync stays on: tests must see real durability.
     # Address, port and socket are given on the command line at each start
     # instead, so changing BURSTWATCH_PG_PORT needs no new cluster.
@@ -51,8 +48,19 @@ log_min_duration_statement = 5000
 EOF
 }
 
+# One role must prove that a wrong password is refused (Tests/PostgresTests): it
+# alone logs in with a password, so its line must come before the trust lines.
+# Also applied to clusters made before this line existed.
+pg_require_password_for_test_role() {
+    local hba="$PG_DATA/pg_hba.conf"
+    grep -q '^host all burstwatch_pwtest ' "$hba" && return 0
+    sed -i '1i host all burstwatch_pwtest 127.0.0.1/32 scram-sha-256' "$hba"
+    if pg_is_running; then as_postgres "$PG_BIN/pg_ctl" reload -D "$PG_DATA" >/dev/null; fi
+}
+
 pg_start() {
     if pg_is_running; then
+        pg_require_password_for_test_role
         log "postgresql: already running on $LOOPBACK:$PG_PORT"
         return 0
     fi
@@ -64,6 +72,7 @@ pg_start() {
         rm -rf -- "$PG_DATA"
         pg_init_cluster
     fi
+    pg_require_password_for_test_role
     touch -- "$PG_LOG" && chown "$PG_OS_USER:" -- "$PG_LOG"
 
     log "postgresql: starting on $LOOPBACK:$PG_PORT"

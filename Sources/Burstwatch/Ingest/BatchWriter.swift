@@ -46,14 +46,26 @@ public struct BatchWriter {
     }
 
     public func write(_ plans: [FilePlan], registry: LoggerRegistry) throws -> BatchOutcome {
-        try connection.transaction {
-            try writeInTransaction(plans, registry: registry)
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        var t1: UInt64 = 0
+        defer { FileHandle.standardError.write(Data("TIMING commit=\((DispatchTime.now().uptimeNanoseconds - t1) / 1000)us total=\((DispatchTime.now().uptimeNanoseconds - t0)/1000)us\n".utf8)) }
+        return try connection.transaction {
+            defer { t1 = DispatchTime.now().uptimeNanoseconds }
+            return try writeInTransaction(plans, registry: registry)
         }
     }
 
     private func writeInTransaction(_ plans: [FilePlan], registry: LoggerRegistry) throws -> BatchOutcome {
         var outcome = BatchOutcome()
+        var marks: [(String, UInt64)] = [("start", DispatchTime.now().uptimeNanoseconds)]
+        func mark(_ n: String) { marks.append((n, DispatchTime.now().uptimeNanoseconds)) }
+        defer {
+            var t = "TIMING files=\(plans.count)"
+            for i in 1..<marks.count { t += " \(marks[i].0)=\((marks[i].1 - marks[i-1].1) / 1000)us" }
+            FileHandle.standardError.write(Data((t + "\n").utf8))
+        }
         let known = try knownFiles(plans.filter { !$0.duplicateInBatch }.map(\.sha256))
+        mark("known")
 
         // Files this batch writes: new, and not a second copy within the batch.
         var fresh: [FilePlan] = []
@@ -70,6 +82,7 @@ public struct BatchWriter {
         let duplicateShas = plans.filter { $0.duplicateInBatch || known[$0.sha256] != nil }.map(\.sha256)
 
         let inserted = try insertReadings(fresh)
+        mark("readings")
         var insertedPerFile = [Int](repeating: 0, count: fresh.count)
         var perWindow: [WindowKey: Int] = [:]
         for key in inserted {
@@ -90,11 +103,15 @@ public struct BatchWriter {
             outcome.rowsDuplicate += plan.readings.count - insertedPerFile[index]
             outcome.rowsBad += plan.rowErrors.count
         }
-        try recordFiles(fresh, insertedPerFile: insertedPerFile)
-        try countRedeliveries(duplicateShas)
         outcome.windowsAnnounced = try WindowTracker(connection: connection, windowSeconds: windowSeconds,
                                                      graceSeconds: graceSeconds, windowsExchange: windowsExchange)
             .track(insertedPerWindow: perWindow)
+        mark("windows")
+        // The ledger last: its ingested_at (clock_timestamp()) is then the moment just
+        // before COMMIT, which is what latency from file to committed row is measured by.
+        try countRedeliveries(duplicateShas)
+        try recordFiles(fresh, insertedPerFile: insertedPerFile)
+        mark("files")
         return outcome
     }
 
@@ -150,8 +167,8 @@ public struct BatchWriter {
         }
         _ = try connection.execute("""
             INSERT INTO files (sha256, file_name, source, size_bytes, received_at, status,
-                               rows_good, rows_inserted, rows_bad, reason, errors)
-            SELECT sha, name, source, size, received, status, good, inserted, bad, reason, errors::jsonb
+                               rows_good, rows_inserted, rows_bad, reason, errors, ingested_at)
+            SELECT sha, name, source, size, received, status, good, inserted, bad, reason, errors::jsonb, clock_timestamp()
             FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::timestamptz[], $6::text[],
                         $7::int[], $8::int[], $9::int[], $10::text[], $11::text[])
                  AS t(sha, name, source, size, received, status, good, inserted, bad, reason, errors)

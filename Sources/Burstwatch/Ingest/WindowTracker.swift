@@ -7,6 +7,12 @@ import Readings
 /// the first one's committed readings, so no window is missed. A window is announced
 /// once: when every expected channel has a reading, or when the DMA's newest data is
 /// `graceSeconds` past the window's end.
+///
+/// Locks: every existing window row the transaction will touch (its batch's windows and
+/// the DMAs' grace-expired ones) is locked in one pass, in (dma, window_start) order,
+/// before any is changed. Two workers therefore never wait for each other in a cycle;
+/// locking the batch's windows and the expired ones in two passes did, and every such
+/// deadlock cost a second (PostgreSQL's deadlock_timeout) before the retry.
 struct WindowTracker {
     let connection: PGConnection
     let windowSeconds: Int64
@@ -17,6 +23,10 @@ struct WindowTracker {
         guard !insertedPerWindow.isEmpty else { return [] }
         // Sorted, so concurrent transactions lock rows in the same order.
         let keys = insertedPerWindow.keys.sorted()
+        let dmas = Array(Set(keys.map(\.dma))).sorted()
+        let newest = try newestWindows(dmas: dmas, batch: keys)
+        let locked = try lockWindows(keys, newest: newest)
+
         let upserted = try connection.execute("""
             INSERT INTO windows (dma, window_start, window_end, received)
             SELECT dma, ws, ws + make_interval(secs => $4), n
@@ -31,10 +41,14 @@ struct WindowTracker {
                 String(windowSeconds),
             ])
         var candidates = Set<WindowKey>()
+        var expired = locked
         for row in upserted.rows where row[2] == "t" {
-            if let dma = row[0], let start = row[1].flatMap({ Int64($0) }) { candidates.insert(WindowKey(dma: dma, windowStart: start)) }
+            guard let dma = row[0], let start = row[1].flatMap({ Int64($0) }) else { continue }
+            let key = WindowKey(dma: dma, windowStart: start)
+            candidates.insert(key)
+            // A window this batch opened may already lie past its grace period (a late file).
+            if let limit = newest[dma], isExpired(key, newest: limit) { expired.insert(key) }
         }
-        let expired = try graceExpired(dmas: Array(Set(keys.map(\.dma))).sorted())
         candidates.formUnion(expired)
         guard !candidates.isEmpty else { return [] }
 
@@ -56,24 +70,53 @@ struct WindowTracker {
         return announcements
     }
 
-    /// Unannounced windows of these DMAs whose end lies `graceSeconds` or more before the
-    /// DMA's newest window, locked for this transaction.
-    private func graceExpired(dmas: [String]) throws -> Set<WindowKey> {
+    private func isExpired(_ key: WindowKey, newest: Int64) -> Bool {
+        key.windowStart + (windowSeconds + graceSeconds) * 1_000_000 <= newest
+    }
+
+    /// Each DMA's newest window once this batch is in: the newest in the table or in the batch.
+    private func newestWindows(dmas: [String], batch: [WindowKey]) throws -> [String: Int64] {
+        var newest: [String: Int64] = [:]
+        for key in batch { newest[key.dma] = max(newest[key.dma] ?? key.windowStart, key.windowStart) }
+        let rows = try connection.execute("""
+            SELECT dma, (extract(epoch FROM max(window_start)) * 1000000)::bigint
+            FROM windows WHERE dma = ANY($1::text[]) GROUP BY dma
+            """, [SQLArray.text(dmas)]).rows
+        for row in rows {
+            if let dma = row[0], let start = row[1].flatMap({ Int64($0) }) { newest[dma] = max(newest[dma] ?? start, start) }
+        }
+        return newest
+    }
+
+    /// Locks, in one ordered pass, the existing rows of the batch's windows and the DMAs'
+    /// unannounced windows whose grace period has passed; returns the latter. A row
+    /// another worker announced while we waited for it drops out (PostgreSQL re-checks
+    /// the condition on the new row version).
+    private func lockWindows(_ keys: [WindowKey], newest: [String: Int64]) throws -> Set<WindowKey> {
+        let dmas = newest.keys.sorted()
         let result = try connection.execute("""
-            SELECT w.dma, (extract(epoch FROM w.window_start) * 1000000)::bigint
-            FROM windows w
-            JOIN (SELECT dma, max(window_start) AS newest FROM windows WHERE dma = ANY($1::text[]) GROUP BY dma) n
-              ON n.dma = w.dma
-            WHERE w.announced_at IS NULL AND w.window_end + make_interval(secs => $2) <= n.newest
+            WITH limits AS (SELECT * FROM unnest($3::text[], $4::timestamptz[]) AS l(dma, newest)),
+                 wanted AS (
+                     SELECT * FROM unnest($1::text[], $2::timestamptz[]) AS b(dma, ws)
+                     UNION
+                     SELECT w.dma, w.window_start FROM windows w JOIN limits l ON l.dma = w.dma
+                     WHERE w.announced_at IS NULL AND w.window_end <= l.newest - make_interval(secs => $5))
+            SELECT w.dma, (extract(epoch FROM w.window_start) * 1000000)::bigint,
+                   w.announced_at IS NULL AND w.window_end <= l.newest - make_interval(secs => $5)
+            FROM windows w JOIN limits l ON l.dma = w.dma
+            WHERE (w.dma, w.window_start) IN (SELECT dma, ws FROM wanted)
             ORDER BY w.dma, w.window_start
             FOR UPDATE OF w
-            """, [SQLArray.text(dmas), String(graceSeconds)])
-        var keys = Set<WindowKey>()
-        for row in result.rows {
-            if let dma = row[0], let start = row[1].flatMap({ Int64($0) }) { keys.insert(WindowKey(dma: dma, windowStart: start)) }
+            """, [
+                SQLArray.text(keys.map(\.dma)), SQLArray.text(keys.map { ISOTimestamp.format($0.windowStart) }),
+                SQLArray.text(dmas), SQLArray.text(dmas.map { ISOTimestamp.format(newest[$0] ?? 0) }),
+                String(graceSeconds),
+            ])
+        var expired = Set<WindowKey>()
+        for row in result.rows where row[2] == "t" {
+            if let dma = row[0], let start = row[1].flatMap({ Int64($0) }) { expired.insert(WindowKey(dma: dma, windowStart: start)) }
         }
-        // A row locked after waiting may have been announced meanwhile.
-        return keys
+        return expired
     }
 
     struct ChannelPresence { var name: String; var present: Bool }

@@ -122,5 +122,6 @@ CREATE TABLE IF NOT EXISTS burst_events (
     updated_at          timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX IF NOT EXISTS burst_events_open ON burst_events (dma) WHERE state <> 'closed';
+
 """
 }

@@ -18,26 +18,37 @@ public struct Archive: Sendable {
     }
 
     /// Moves the file; throws (leaving it in place) when the archive is full or read-only.
+    /// Plain system calls, since it runs for every file: one existence check and a rename,
+    /// creating the archive's folder only when the rename says it is missing.
     public func move(_ path: String, sha256: String) throws {
-        let fileManager = FileManager.default
         var target = archiveRoot + "/" + relativePath(of: path)
-        try fileManager.createDirectory(atPath: (target as NSString).deletingLastPathComponent,
-                                        withIntermediateDirectories: true)
-        if fileManager.fileExists(atPath: target) { target += "." + sha256.prefix(12) }
-        if fileManager.fileExists(atPath: target) {
-            // The same bytes under the same name are archived already.
-            try fileManager.removeItem(atPath: path)
-            return
+        if Self.exists(target) {
+            target += "." + sha256.prefix(12)
+            if Self.exists(target) {
+                // The same bytes under the same name are archived already.
+                try FileManager.default.removeItem(atPath: path)
+                return
+            }
         }
         if rename(path, target) == 0 { return }
+        if errno == ENOENT, Self.exists(path) {
+            try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+            if rename(path, target) == 0 { return }
+        }
         guard errno == EXDEV else {
             throw WatchError("cannot archive \(path) to \(target): \(String(cString: strerror(errno)))")
         }
         // Another file system: copy, flush to disk, and only then remove the original.
-        try fileManager.copyItem(atPath: path, toPath: target)
+        try FileManager.default.copyItem(atPath: path, toPath: target)
         let handle = try FileHandle(forUpdating: URL(fileURLWithPath: target))
         try handle.synchronize()
         try handle.close()
-        try fileManager.removeItem(atPath: path)
+        try FileManager.default.removeItem(atPath: path)
+    }
+
+    static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0
     }
 }

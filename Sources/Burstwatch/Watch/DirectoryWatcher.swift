@@ -106,22 +106,26 @@ public final class DirectoryWatcher {
         }
     }
 
-    /// Candidate files under `path` not modified for `minimumAge` seconds.
+    /// Candidate files under `path` not modified for `minimumAge` seconds, oldest first:
+    /// a backlog found by a rescan goes out in the order it arrived, as inotify's does.
     private func scan(_ path: String, minimumAge: Double) -> [String] {
-        var found: [String] = []
-        let now = Date()
+        var found: [(modified: Int, path: String)] = []
+        collect(path, minimumAge: minimumAge, now: Date(), into: &found)
+        return found.sorted { ($0.modified, $0.path) < ($1.modified, $1.path) }.map(\.path)
+    }
+
+    private func collect(_ path: String, minimumAge: Double, now: Date, into found: inout [(modified: Int, path: String)]) {
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] where Self.isCandidate(name: entry) {
             let child = path + "/" + entry
             var info = stat()
             guard lstat(child, &info) == 0 else { continue }
             if (info.st_mode & S_IFMT) == S_IFDIR {
-                found += scan(child, minimumAge: minimumAge)
+                collect(child, minimumAge: minimumAge, now: now, into: &found)
             } else if (info.st_mode & S_IFMT) == S_IFREG {
                 let modified = Date(timeIntervalSince1970: Double(info.st_mtim.tv_sec))
-                if now.timeIntervalSince(modified) >= minimumAge { found.append(child) }
+                if now.timeIntervalSince(modified) >= minimumAge { found.append((info.st_mtim.tv_sec * 1_000_000_000 + info.st_mtim.tv_nsec, child)) }
             }
         }
-        return found
     }
 
     private func isDirectory(_ path: String) -> Bool {

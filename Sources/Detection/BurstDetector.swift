@@ -1,0 +1,249 @@
+/// Finds bursts in one DMA's inflow, window by window, as a pure state machine (in the manner
+/// of postgres-nio's protocol state machines): `step` takes the stored state, the window just
+/// completed and the DMA's history, and returns the new state and the events to publish. No
+/// clock, no I/O: the live service and `eval` run exactly this.
+///
+/// Method, per window (details in `InflowModel`, `StepTest` and `PressureModel`):
+/// 1. Learn what normal is from the DMA's own history before yesterday (profiles per learned
+///    day type, per-day level, noise law; pressure given flows) — refitted once a day, cached.
+/// 2. Over yesterday and today, test every possible start of a step increase in the inflow
+///    (a generalised likelihood-ratio / CUSUM change point), with each day's level free.
+/// 3. Open an event when the best step is `openThreshold` standard errors high, or
+///    `corroboratedOpenThreshold` high while a pressure logger fell significantly from the
+///    same start; in both cases after `minOpenWindows`. The start is the change point that
+///    best explains flow and pressure together; the flow increase is the mean excess since.
+/// 4. While open: refine start and flow, collect each pressure logger's drop since the start
+///    for the localiser, publish `updated` on material changes, and `closed` when a sustained
+///    return to normal is as significant as a rise would have to be.
+public struct BurstDetector: Sendable {
+    public let config: DetectorConfig
+    public let localiser: (any BurstLocalising)?
+    private let calendar: DayCalendar
+    private let cache: ModelCache
+
+    public init(config: DetectorConfig = .default, localiser: (any BurstLocalising)? = nil) {
+        self.config = config
+        self.localiser = localiser
+        calendar = DayCalendar(windowMicros: config.windowSeconds * 1_000_000, dayOffsetSeconds: config.dayOffsetSeconds)
+        cache = ModelCache()
+    }
+
+    /// Steps one window. `history` must hold the DMA's data up to the end of `window` (later
+    /// data, if any, is ignored). Windows at or before `state.lastWindow` change nothing and
+    /// publish nothing, so redelivery is harmless.
+    public func step(_ state: DetectorState, window: Int64, history: DMAHistory) -> (state: DetectorState, events: [BurstEvent]) {
+        if let last = state.lastWindow, window <= last { return (state, []) }
+        precondition(history.windowMicros == calendar.windowMicros,
+                     "history windows (\(history.windowMicros) µs) differ from the detector's (\(calendar.windowMicros) µs)")
+        var next = state
+        next.lastWindow = window
+        let keepAfter = window - Int64(config.maxHistoryDays + 3) * DayCalendar.microsPerDay
+        next.pastBursts.removeAll { $0.end < keepAfter }
+
+        guard let current = history.index(ofWindowStart: window), history.inflow(atIndex: current) != nil else {
+            return (next, [])  // nothing new to judge by
+        }
+        let day = calendar.day(of: window)
+        guard let model = model(history: history, day: day, state: next, window: window) else {
+            return (next, [])  // still learning what normal is
+        }
+        let span = Span(history: history, model: model.inflow, calendar: calendar, days: (day - 1)...day, upTo: current)
+        guard !span.windows.isEmpty else { return (next, []) }
+        var judgement = Judgement(history: history, model: model, span: span, current: current, window: window,
+                                  baselineWindows: calendar.slotsPerDay)
+        if let open = next.openBurst {
+            return track(open, state: next, judgement: &judgement)
+        }
+        return detect(state: next, judgement: &judgement)
+    }
+
+    // MARK: - Opening
+
+    private func detect(state: DetectorState, judgement: inout Judgement) -> (state: DetectorState, events: [BurstEvent]) {
+        let test = judgement.span.test(model: judgement.model.inflow, config: config, knownSteps: Self.known(state.pastBursts))
+        let lowest = min(config.openThreshold, config.corroboratedOpenThreshold)
+        // A new burst starts after the last one ended (which is also what keeps an event id,
+        // derived from the start, from ever being opened twice).
+        let lastEnd = state.pastBursts.map(\.end).max() ?? .min
+        let earliest = judgement.span.windows.firstIndex { $0.time >= lastEnd } ?? judgement.span.windows.count
+        let candidates = test.candidates(from: earliest)
+            .filter { $0.windows >= config.minOpenWindows && $0.estimate > 0 && $0.z >= lowest }
+        guard !candidates.isEmpty else { return (state, []) }
+
+        var best: (candidate: StepTest.Candidate, pressureZ: Double)?
+        for candidate in candidates {
+            let pressureZ = judgement.pressureZ(startIndex: judgement.span.windows[candidate.start].index)
+            let alone = candidate.z >= config.openThreshold
+            let corroborated = candidate.z >= config.corroboratedOpenThreshold && pressureZ >= config.pressureThreshold
+            guard alone || corroborated else { continue }
+            if best.map({ Self.score(candidate.z, pressureZ) > Self.score($0.candidate.z, $0.pressureZ) }) ?? true {
+                best = (candidate, pressureZ)
+            }
+        }
+        guard let best else { return (state, []) }
+
+        let start = judgement.span.windows[best.candidate.start].time
+        var burst = OpenBurst(eventID: BurstEventID.make(dma: state.dma, startWindow: start), start: start,
+                              flowIncreaseLps: best.candidate.estimate,
+                              flowIncreaseStandardError: best.candidate.standardError,
+                              z: best.candidate.z, pressureZ: best.pressureZ, openedWindow: judgement.window,
+                              publishedStart: start, publishedFlowIncreaseLps: best.candidate.estimate,
+                              publishedAreaNodes: [], localisedAtWindows: 0)
+        let area = localise(&burst, judgement: &judgement)
+        burst.publishedAreaNodes = Self.signature(area)
+        var next = state
+        next.openBurst = burst
+        return (next, [event(.opened, dma: state.dma, burst: burst, window: judgement.window, area: area)])
+    }
+
+    /// Flow and pressure evidence for a change point, combined as independent z-scores.
+    private static func score(_ flowZ: Double, _ pressureZ: Double) -> Double {
+        flowZ * flowZ + max(pressureZ, 0) * max(pressureZ, 0)
+    }
+
+    // MARK: - Tracking an open burst
+
+    private func track(_ open: OpenBurst, state: DetectorState,
+                       judgement: inout Judgement) -> (state: DetectorState, events: [BurstEvent]) {
+        var burst = open
+        var next = state
+        let span = judgement.span
+
+        // Refine start and flow while the start is inside the span (the first day or two).
+        if let startPosition = span.windows.firstIndex(where: { $0.time >= burst.start }),
+           span.windows[0].time <= burst.start {
+            let test = span.test(model: judgement.model.inflow, config: config, knownSteps: Self.known(state.pastBursts))
+            let reach = 2 * config.updateStartWindows
+            let lastEnd = state.pastBursts.map(\.end).max() ?? .min
+            let earliest = span.windows.firstIndex { $0.time >= lastEnd } ?? span.windows.count
+            var refined: (candidate: StepTest.Candidate, pressureZ: Double)?
+            for candidate in test.candidates(from: max(earliest, startPosition - reach))
+            where candidate.start <= startPosition + reach && candidate.estimate > 0 {
+                let pressureZ = judgement.pressureZ(startIndex: span.windows[candidate.start].index)
+                if refined.map({ Self.score(candidate.z, pressureZ) > Self.score($0.candidate.z, $0.pressureZ) }) ?? true {
+                    refined = (candidate, pressureZ)
+                }
+            }
+            if let refined {
+                burst.start = span.windows[refined.candidate.start].time
+                burst.flowIncreaseLps = refined.candidate.estimate
+                burst.flowIncreaseStandardError = refined.candidate.standardError
+                burst.z = refined.candidate.z
+                burst.pressureZ = refined.pressureZ
+            }
+        }
+
+        // Closed when a sustained fall back to normal is as clear as a rise would need to be.
+        let closing = span.test(model: judgement.model.inflow, config: config,
+                                knownSteps: Self.known(state.pastBursts)
+                                    + [Span.KnownStep(start: burst.start, end: nil, flow: burst.flowIncreaseLps)])
+        let firstAfterStart = span.windows.firstIndex { $0.time > burst.start } ?? span.windows.count
+        let end = closing.candidates(from: firstAfterStart)
+            .filter { $0.windows >= config.minCloseWindows }
+            .filter { burst.flowIncreaseLps + $0.estimate <= 0.5 * burst.flowIncreaseLps }
+            .min { $0.z < $1.z }
+        if let end, end.z <= -config.closeThreshold {
+            let area = localise(&burst, judgement: &judgement)
+            next.openBurst = nil
+            next.pastBursts.append(BurstSpan(start: burst.start, end: span.windows[end.start].time,
+                                             flowIncreaseLps: burst.flowIncreaseLps))
+            return (next, [event(.closed, dma: state.dma, burst: burst, window: judgement.window, area: area)])
+        }
+
+        // Relocalise as evidence accumulates: whenever the windows since the start doubled.
+        let elapsed = judgement.windowsSince(burst.start)
+        let startMoved = abs(burst.start - burst.publishedStart) >= Int64(config.updateStartWindows) * calendar.windowMicros
+        var area: AreaOfInterest?
+        var localised = false
+        if localiser != nil,
+           startMoved || (elapsed >= 2 * burst.localisedAtWindows && burst.localisedAtWindows < config.relocaliseUntilWindows) {
+            area = localise(&burst, judgement: &judgement)
+            localised = true
+        }
+
+        let flowChange = abs(burst.flowIncreaseLps - burst.publishedFlowIncreaseLps)
+        let flowMoved = flowChange >= config.updateRelativeFlowChange * abs(burst.publishedFlowIncreaseLps)
+            && flowChange >= 2 * burst.flowIncreaseStandardError
+        let areaMoved = localised && Self.areaChanged(from: burst.publishedAreaNodes, to: Self.signature(area))
+        if startMoved || flowMoved || areaMoved {
+            if !localised { area = localise(&burst, judgement: &judgement) }
+            burst.publishedStart = burst.start
+            burst.publishedFlowIncreaseLps = burst.flowIncreaseLps
+            burst.publishedAreaNodes = Self.signature(area)
+            next.openBurst = burst
+            return (next, [event(.updated, dma: state.dma, burst: burst, window: judgement.window, area: area)])
+        }
+        next.openBurst = burst
+        return (next, [])
+    }
+
+    private static func known(_ spans: [BurstSpan]) -> [Span.KnownStep] {
+        spans.map { Span.KnownStep(start: $0.start, end: $0.end, flow: $0.flowIncreaseLps) }
+    }
+
+    // MARK: - Model
+
+    private func model(history: DMAHistory, day: Int, state: DetectorState, window: Int64) -> DMAModel? {
+        var excluded = Set<Int>()
+        var spans = state.pastBursts
+        if let open = state.openBurst { spans.append(BurstSpan(start: open.start, end: window, flowIncreaseLps: open.flowIncreaseLps)) }
+        for span in spans {
+            let first = calendar.day(of: span.start), last = calendar.day(of: span.end)
+            if first <= last { for day in first...last { excluded.insert(day) } }
+        }
+        let cutoff = history.gridIndex(ofWindowStart: calendar.start(ofDay: day - 1)) ?? 0
+        let key = ModelCache.Key(dma: history.dma, day: day, firstWindowStart: history.firstWindowStart,
+                                 readingsBefore: history.readingCount(beforeIndex: cutoff),
+                                 excludedDays: excluded.sorted())
+        return cache.model(key) {
+            DMAModel.fit(history: history, day: day, excludedDays: excluded, config: config, calendar: calendar)
+        }
+    }
+
+    // MARK: - Localisation
+
+    private func localise(_ burst: inout OpenBurst, judgement: inout Judgement) -> AreaOfInterest? {
+        guard let localiser, let startIndex = judgement.history.gridIndex(ofWindowStart: burst.start) else { return nil }
+        let evidence = judgement.evidence(startIndex: startIndex, flow: burst.flowIncreaseLps)
+        guard !evidence.isEmpty else { return nil }
+        burst.localisedAtWindows = max(1, judgement.windowsSince(burst.start))
+        return localiser.localise(evidence: evidence, flowIncreaseLps: burst.flowIncreaseLps)
+    }
+
+    static let signatureNodeCount = 10
+
+    static func signature(_ area: AreaOfInterest?) -> [String] {
+        Array((area?.nodes ?? []).prefix(signatureNodeCount))
+    }
+
+    /// Material: the most likely node changed, or the leading nodes overlap less than half.
+    static func areaChanged(from old: [String], to new: [String]) -> Bool {
+        guard !new.isEmpty else { return false }
+        guard !old.isEmpty else { return true }
+        if old.first != new.first { return true }
+        let a = Set(old), b = Set(new)
+        return Double(a.intersection(b).count) / Double(a.union(b).count) < 0.5
+    }
+
+    // MARK: - Events
+
+    private func event(_ state: BurstEvent.State, dma: String, burst: OpenBurst, window: Int64,
+                       area: AreaOfInterest?) -> BurstEvent {
+        let detectedAt = window + calendar.windowMicros
+        return BurstEvent(eventID: burst.eventID, state: state, dma: dma,
+                          detectedAt: detectedAt, publishedAt: detectedAt, startEstimate: burst.start,
+                          flowIncreaseLps: (burst.flowIncreaseLps * 100).rounded() / 100,
+                          confidence: Self.confidence(flowZ: burst.z, pressureZ: burst.pressureZ),
+                          areaOfInterest: area)
+    }
+
+    /// How sure the detector is that this is a burst, 0…1: the flow step's significance beyond
+    /// what noise alone reaches over a day of candidate starts (about 3 standard errors),
+    /// combined with the strongest pressure drop's beyond what the maximum over loggers and
+    /// starts reaches (about 3 too).
+    static func confidence(flowZ: Double, pressureZ: Double) -> Double {
+        let flow = max(flowZ, 0), pressure = max(pressureZ - 3, 0)
+        let combined = (flow * flow + pressure * pressure).squareRoot() - 3
+        return (RobustStatistics.normalCDF(combined) * 1000).rounded() / 1000
+    }
+}

@@ -1,0 +1,8 @@
+/// Anything that turns pressure evidence into an area of interest. The detector depends on
+/// this rather than on `Localiser` itself so that it runs without a network (and tests can
+/// pass a stand-in).
+public protocol BurstLocalising: Sendable {
+    func localise(evidence: [PressureEvidence], flowIncreaseLps: Double) -> AreaOfInterest
+}
+
+extension Localiser: BurstLocalising {}

@@ -1,0 +1,94 @@
+import Foundation
+
+/// Everything the detector learns about one DMA from its history before a given day: the
+/// inflow model and, when the DMA has pressure loggers, the pressure model.
+///
+/// Learned from the days before *yesterday*: the detector tests yesterday and today, so
+/// neither may be part of what "normal" was learned from (a burst that began yesterday
+/// evening would otherwise be partly learned as normal).
+struct DMAModel: Sendable {
+    let inflow: InflowModel
+    let pressure: PressureModel?
+
+    static func fit(history: DMAHistory, day: Int, excludedDays: Set<Int>, config: DetectorConfig,
+                    calendar: DayCalendar) -> DMAModel? {
+        let lastTrainingDay = day - 2
+        let firstTrainingDay = day - 1 - config.maxHistoryDays
+        guard firstTrainingDay <= lastTrainingDay else { return nil }
+        let slots = calendar.slotsPerDay
+        let required = Int((config.minDayCoverage * Double(slots)).rounded(.up))
+
+        func trainingDays(skipping excluded: Set<Int>) -> [TrainingDay] {
+            var days: [TrainingDay] = []
+            for candidate in firstTrainingDay...lastTrainingDay where !excluded.contains(candidate) {
+                guard let first = history.gridIndex(ofWindowStart: calendar.start(ofDay: candidate)),
+                      first + slots > 0, first < history.windowCount else { continue }
+                let values = (0..<slots).map { history.inflow(atIndex: first + $0) }
+                guard values.count(where: { $0 != nil }) >= required else { continue }
+                days.append(TrainingDay(day: candidate, weekday: calendar.weekday(ofDay: candidate), values: values))
+            }
+            return days
+        }
+
+        var days = trainingDays(skipping: excludedDays)
+        if days.count < config.minHistoryDays && !excludedDays.isEmpty {
+            // A burst open for weeks leaves no clean days; learning from what there is beats
+            // going blind.
+            days = trainingDays(skipping: [])
+        }
+        guard let inflow = InflowModel.fit(days: days, slotsPerDay: slots, minimumDays: config.minHistoryDays) else {
+            return nil
+        }
+        var indices: [Int] = []
+        for day in days {
+            guard let first = history.gridIndex(ofWindowStart: calendar.start(ofDay: day.day)) else { continue }
+            indices.append(contentsOf: (first..<(first + slots)).filter { $0 >= 0 && $0 < history.windowCount })
+        }
+        return DMAModel(inflow: inflow, pressure: PressureModel.fit(history: history, trainingIndices: indices,
+                                                                       baselineWindows: slots))
+    }
+}
+
+/// Remembers fitted models, because the model only changes once a day while the detector
+/// runs every window. Keyed by everything the fit depends on, so a hit returns exactly what
+/// fitting again would: the detector stays a pure function of its inputs.
+///
+/// One cache per detector (whose configuration is fixed). A class shared between the
+/// detector's copies and threads; every access holds `lock`.
+final class ModelCache: @unchecked Sendable {
+    struct Key: Hashable {
+        let dma: String
+        let day: Int
+        let firstWindowStart: Int64?
+        let readingsBefore: Int
+        let excludedDays: [Int]
+    }
+
+    private let lock = NSLock()
+    private var entries: [Key: DMAModel?] = [:]
+    private var order: [Key] = []
+    private let capacity: Int
+
+    init(capacity: Int = 256) {
+        self.capacity = capacity
+    }
+
+    func model(_ key: Key, fit: () -> DMAModel?) -> DMAModel? {
+        lock.lock()
+        if let hit = entries[key] {
+            lock.unlock()
+            return hit
+        }
+        lock.unlock()
+        let fitted = fit()
+        lock.lock()
+        defer { lock.unlock() }
+        if entries.updateValue(fitted, forKey: key) == nil {
+            order.append(key)
+            if order.count > capacity {
+                entries[order.removeFirst()] = nil
+            }
+        }
+        return fitted
+    }
+}

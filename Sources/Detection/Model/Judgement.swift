@@ -1,0 +1,52 @@
+/// What one step judges by: the history, the model, the span of windows, and (computed only
+/// when needed) the pressure residuals over the span and the day before it.
+struct Judgement {
+    let history: DMAHistory
+    let model: DMAModel
+    let span: Span
+    let current: Int
+    let window: Int64
+    let baselineWindows: Int
+    private var pressureSeries: PressureSeries??
+
+    init(history: DMAHistory, model: DMAModel, span: Span, current: Int, window: Int64, baselineWindows: Int) {
+        self.history = history
+        self.model = model
+        self.span = span
+        self.current = current
+        self.window = window
+        self.baselineWindows = baselineWindows
+    }
+
+    mutating func pressure() -> PressureSeries? {
+        if let computed = pressureSeries { return computed }
+        var series: PressureSeries?
+        if let pressureModel = model.pressure, let first = span.windows.first {
+            series = PressureSeries(model: pressureModel, history: history,
+                                    from: max(0, first.index - baselineWindows), through: current)
+        }
+        pressureSeries = .some(series)
+        return series
+    }
+
+    /// The strongest standardised pressure drop from `startIndex` to now (0 without pressure).
+    mutating func pressureZ(startIndex: Int) -> Double {
+        guard let series = pressure(), startIndex >= series.firstIndex else { return 0 }
+        return series.strongestDrop(start: startIndex, end: current, baseline: baselineWindows)
+    }
+
+    /// Each logger's drop since the burst's start, judged against the flows the DMA would
+    /// have had without the burst.
+    func evidence(startIndex: Int, flow: Double) -> [PressureEvidence] {
+        guard let pressureModel = model.pressure else { return [] }
+        let series = PressureSeries(model: pressureModel, history: history,
+                                    from: max(0, startIndex - baselineWindows), through: current,
+                                    burst: (startIndex, flow))
+        return series.evidence(start: startIndex, end: current, baseline: baselineWindows)
+    }
+
+    func windowsSince(_ start: Int64) -> Int {
+        guard let startIndex = history.gridIndex(ofWindowStart: start) else { return 0 }
+        return max(0, current - startIndex + 1)
+    }
+}

@@ -1,0 +1,56 @@
+/// The windows the step test looks at: yesterday and today up to the current window, each
+/// with its observed inflow and what the model expects of it. Missing windows are left out.
+struct Span {
+    let windows: [StepTest.Window]
+    let dayCount: Int
+
+    init(history: DMAHistory, model: InflowModel, calendar: DayCalendar, days: ClosedRange<Int>, upTo current: Int) {
+        var windows: [StepTest.Window] = []
+        windows.reserveCapacity(days.count * calendar.slotsPerDay)
+        for (position, day) in days.enumerated() {
+            guard let first = history.gridIndex(ofWindowStart: calendar.start(ofDay: day)) else { continue }
+            let weekday = calendar.weekday(ofDay: day)
+            for slot in 0..<calendar.slotsPerDay {
+                let index = first + slot
+                guard index <= current else { break }
+                guard let y = history.inflow(atIndex: index) else { continue }
+                let profile = model.expected(weekday: weekday, slot: slot)
+                guard profile.isFinite else { continue }
+                // The level multiplies only what is not fixed: y − F = L·(P − F) + step + noise.
+                let expected = model.fixedFlow + model.levelPrior * (profile - model.fixedFlow)
+                windows.append(StepTest.Window(day: position, time: history.windowStart(atIndex: index), index: index,
+                                               y: y - model.fixedFlow, profile: profile - model.fixedFlow,
+                                               variance: model.windowVariance(expected: expected)))
+            }
+        }
+        self.windows = windows
+        dayCount = days.count
+    }
+
+    /// A flow already accounted for: an open burst (no end) or a closed one.
+    struct KnownStep {
+        let start: Int64
+        let end: Int64?
+        let flow: Double
+    }
+
+    /// The step test over this span, with each known step's flow taken off the windows it
+    /// covers (so that a burst already reported is neither found again nor mistaken for
+    /// normal demand).
+    func test(model: InflowModel, config: DetectorConfig, knownSteps: [KnownStep]) -> StepTest {
+        var adjusted = windows
+        if !knownSteps.isEmpty {
+            adjusted = windows.map { w in
+                let known = knownSteps.reduce(0.0) { total, step in
+                    w.time >= step.start && w.time < (step.end ?? .max) ? total + step.flow : total
+                }
+                return known == 0 ? w
+                    : StepTest.Window(day: w.day, time: w.time, index: w.index, y: w.y - known, profile: w.profile,
+                                      variance: w.variance)
+            }
+        }
+        return StepTest(windows: adjusted, dayCount: dayCount, levelPrior: model.levelPrior,
+                        levelSpread: model.levelSpread, offsetSpread: model.offsetSpread, inflation: model.segmentInflation,
+                        clip: config.clipSigma)
+    }
+}

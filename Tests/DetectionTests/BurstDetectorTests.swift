@@ -1,0 +1,178 @@
+import Detection
+import Foundation
+import Network
+import Readings
+import Testing
+
+/// Hands back an area whose nodes are the loggers' nodes, most dropped first, and remembers
+/// what it was given.
+final class RecordingLocaliser: BurstLocalising, @unchecked Sendable {
+    // Mutated only from the test's own thread (the detector calls synchronously); the lock
+    // keeps Sendable honest.
+    private let lock = NSLock()
+    private var calls: [[PressureEvidence]] = []
+
+    var evidenceSeen: [[PressureEvidence]] { lock.withLock { calls } }
+
+    func localise(evidence: [PressureEvidence], flowIncreaseLps: Double) -> AreaOfInterest {
+        lock.withLock { calls.append(evidence) }
+        let ranked = evidence.sorted { $0.dropM / $0.sigmaM > $1.dropM / $1.sigmaM }.map(\.nodeID)
+        return AreaOfInterest(nodes: ranked, pipes: [], pipeLengthM: 0, centroid: Point(x: 0, y: 0),
+                              geometry: Geometry(lines: []))
+    }
+}
+
+@Suite struct BurstDetectorTests {
+    typealias S = SyntheticDMA
+    let hour: Int64 = 3_600_000_000
+
+    func opened(_ events: [BurstEvent]) -> [BurstEvent] { events.filter { $0.state == .opened } }
+
+    @Test(arguments: [UInt64(11), 12, 13])
+    func noAlarmOnACleanMonth(seed: UInt64) {
+        let dma = S(days: 45, seed: seed)
+        let (events, state) = dma.run()
+        #expect(events.isEmpty, "false alarms: \(events.map { ISOTimestamp.format($0.detectedAt) })")
+        #expect(state.openBurst == nil)
+        #expect(state.lastWindow == S.origin + 45 * S.day - S.window)
+    }
+
+    @Test(arguments: [UInt64(21), 22, 23])
+    func aFivePercentStepIsFoundWithinHoursWithItsStartAndSize(seed: UInt64) throws {
+        let start = S.time(day: 20, hour: 13 + 1.0 / 3)  // 13:20, inside a window
+        let flow = 5.5  // ~5 % of the mean net inflow
+        let dma = S(days: 24, bursts: [.init(start: start, flowLps: flow)], seed: seed)
+        let (events, _) = dma.run()
+        let first = try #require(opened(events).first)
+        #expect(opened(events).count == 1)
+        #expect(first.detectedAt > start)
+        #expect(first.detectedAt - start <= 4 * hour, "detected after \(Double(first.detectedAt - start) / 3.6e9) h")
+        let latest = try #require(events.last)
+        #expect(abs(latest.startEstimate - start) <= hour, "start \(ISOTimestamp.format(latest.startEstimate))")
+        #expect(abs(latest.flowIncreaseLps - flow) <= 0.4 * flow, "flow \(latest.flowIncreaseLps)")
+        #expect(first.confidence > 0.5 && first.confidence <= 1)
+    }
+
+    @Test func aBurstIsOpenedOnceAndClosedWhenItEnds() throws {
+        let start = S.time(day: 20, hour: 8), end = S.time(day: 22, hour: 14)
+        let dma = S(days: 27, bursts: [.init(start: start, flowLps: 11, end: end)], seed: 31)
+        let (events, state) = dma.run()
+        #expect(opened(events).count == 1)
+        let id = try #require(opened(events).first?.eventID)
+        #expect(events.allSatisfy { $0.eventID == id }, "one burst, one event id")
+        #expect(events.first?.state == .opened)
+        #expect(events.dropFirst().dropLast().allSatisfy { $0.state == .updated })
+        let closed = try #require(events.last)
+        #expect(closed.state == .closed)
+        #expect(closed.detectedAt > end && closed.detectedAt - end <= 12 * hour,
+                "closed at \(ISOTimestamp.format(closed.detectedAt))")
+        #expect(state.openBurst == nil)
+        #expect(state.pastBursts.count == 1)
+    }
+
+    @Test func aGrowingBurstIsUpdatedNotOpenedAgain() throws {
+        let first = S.time(day: 20, hour: 10), second = S.time(day: 20, hour: 16)
+        let dma = S(days: 23, bursts: [.init(start: first, flowLps: 6), .init(start: second, flowLps: 12)], seed: 41)
+        let (events, _) = dma.run()
+        #expect(opened(events).count == 1)
+        let opening = try #require(opened(events).first)
+        #expect(opening.detectedAt < second)
+        let later = events.filter { $0.state == .updated && $0.detectedAt > second }
+        #expect(later.contains { $0.flowIncreaseLps > 12 }, "updates: \(later.map(\.flowIncreaseLps))")
+        #expect(events.allSatisfy { $0.eventID == opening.eventID })
+    }
+
+    @Test func aRedeliveredWindowChangesNothing() throws {
+        let start = S.time(day: 20, hour: 11)
+        let dma = S(days: 22, bursts: [.init(start: start, flowLps: 15)], seed: 51)
+        let all = dma.readings()
+        let detector = BurstDetector()
+        var history = DMAHistory(dma: S.dma, channels: S.channels)
+        var state = DetectorState(dma: S.dma)
+        var openedCount = 0, redeliveries = 0
+        var next = 0
+        var window = S.origin
+        while window < S.origin + 22 * S.day {
+            while next < all.count, all[next].timestamp < window + S.window {
+                history.append(all[next])
+                next += 1
+            }
+            if window >= S.origin + 14 * S.day {
+                let (newState, events) = detector.step(state, window: window, history: history)
+                openedCount += opened(events).count
+                // Redeliver this window and an earlier one: no event, same state.
+                for again in [window, window - 4 * S.window] {
+                    let repeated = detector.step(newState, window: again, history: history)
+                    #expect(repeated.events.isEmpty)
+                    #expect(repeated.state == newState)
+                    redeliveries += 1
+                }
+                state = newState
+            }
+            window += S.window
+        }
+        #expect(openedCount == 1)
+        #expect(redeliveries > 0)
+    }
+
+    @Test func theStateSurvivesAJSONRoundTripBetweenWindows() throws {
+        let dma = S(days: 23, bursts: [.init(start: S.time(day: 20, hour: 9), flowLps: 9, end: S.time(day: 21, hour: 15))],
+                    seed: 61)
+        let plain = dma.run()
+        let roundTripped = dma.run(afterEachStep: { state in
+            try! JSONDecoder().decode(DetectorState.self, from: try! JSONEncoder().encode(state))
+        })
+        #expect(!plain.events.isEmpty)
+        #expect(plain.events == roundTripped.events)
+        #expect(plain.state == roundTripped.state)
+    }
+
+    @Test func missingWindowsNeitherRaiseAlarmsNorHideABurst() throws {
+        var random = SeededRandom(seed: 71)
+        var missing = Set<Int64>()
+        for slot in 0..<(30 * 96) where Double.random(in: 0..<1, using: &random) < 0.1 {
+            missing.insert(S.origin + Int64(slot) * S.window)
+        }
+        let start = S.time(day: 25, hour: 12)
+        for slot in 0..<12 { missing.insert(start + Int64(slot + 2) * S.window) }  // a 3-hour outage after the start
+
+        let clean = S(days: 30, missingWindows: missing, seed: 72)
+        #expect(clean.run().events.isEmpty)
+
+        let burst = S(days: 30, bursts: [.init(start: start, flowLps: 8)], missingWindows: missing, seed: 72)
+        let found = try #require(opened(burst.run().events).first)
+        #expect(found.detectedAt > start && found.detectedAt - start <= 8 * hour)
+    }
+
+    @Test func noAlarmWhileItIsStillLearningWhatNormalIs() {
+        // A large burst on day 3, stepped from the first window: there is no normal to compare
+        // with until a week of history exists, so nothing may be raised before then.
+        let dma = S(days: 12, bursts: [.init(start: S.time(day: 3, hour: 6), flowLps: 30, end: S.time(day: 3, hour: 18))],
+                    seed: 81)
+        let (events, state) = dma.run(fromDay: 0)
+        #expect(events.allSatisfy { $0.detectedAt >= S.origin + 9 * S.day })
+        #expect(state.lastWindow != nil)
+    }
+
+    @Test func pressureEvidenceReachesTheLocaliserWithTheNearestLoggerMostDropped() throws {
+        let localiser = RecordingLocaliser()
+        let start = S.time(day: 20, hour: 14)
+        let dma = S(days: 22, bursts: [.init(start: start, flowLps: 10)], seed: 91)
+        let (events, _) = dma.run(detector: BurstDetector(localiser: localiser))
+        let first = try #require(opened(events).first)
+        let area = try #require(first.areaOfInterest)
+        #expect(area.nodes.first == "N-1")
+        let evidence = try #require(localiser.evidenceSeen.first)
+        #expect(Set(evidence.map(\.loggerID)) == ["PL-1", "PL-2", "PL-3"])
+        #expect(evidence.allSatisfy { $0.sigmaM > 0 && $0.dropM.isFinite })
+        // The confidence counts the pressure evidence too.
+        #expect(first.confidence >= 0.9)
+    }
+
+    @Test func withoutALocaliserEventsHaveNoArea() throws {
+        let dma = S(days: 22, bursts: [.init(start: S.time(day: 20, hour: 14), flowLps: 10)], seed: 91)
+        let events = dma.run().events
+        #expect(!events.isEmpty)
+        #expect(events.allSatisfy { $0.areaOfInterest == nil })
+    }
+}

@@ -1,0 +1,85 @@
+@testable import Detection
+import Testing
+
+/// The model's parts on hand-made days, where the right answer is known.
+@Suite struct InflowModelTests {
+    static let slots = 96
+
+    static func shape(_ slot: Int, weekend: Bool) -> Double {
+        let hour = Double(slot) / 4 - (weekend ? 2 : 0)
+        return 60 + 40 * exp(-pow((hour - 8) / 2, 2)) + 30 * exp(-pow((hour - 19) / 3, 2))
+    }
+
+    /// Three weeks of days: `fixed` l/s that never scales, the rest scaled by a daily level.
+    static func days(fixed: Double = 0, seed: UInt64 = 5) -> [TrainingDay] {
+        var random = SeededRandom(seed: seed)
+        return (0..<21).map { day in
+            let weekday = day % 7
+            let level = 1 + 0.06 * random.gaussian()
+            let values: [Double?] = (0..<slots).map { slot in
+                let profile = shape(slot, weekend: weekday >= 5)
+                return (fixed + level * (profile - fixed)) * (1 + 0.02 * random.gaussian())
+            }
+            return TrainingDay(day: day, weekday: weekday, values: values)
+        }
+    }
+
+    @Test func weekdaysAndWeekendsAreLearnedAsTwoTypes() throws {
+        var sums = ShapeSums(slots: Self.slots)
+        for day in Self.days() { sums.add(day, level: 1) }
+        let pools = DayTypes.pools(sums: sums)
+        #expect(pools[0] == [0, 1, 2, 3, 4])
+        #expect(pools[3] == [0, 1, 2, 3, 4])
+        #expect(pools[5] == [5, 6])
+        #expect(pools[6] == [5, 6])
+    }
+
+    @Test func theNoiseLawAndTheFixedPartAreRecovered() throws {
+        let model = try #require(InflowModel.fit(days: Self.days(fixed: 40), slotsPerDay: Self.slots, minimumDays: 7))
+        // 2 % proportional noise: b² ≈ 0.0004 (leave-one-out errors add a little).
+        #expect(model.relativeVariance > 0.0002 && model.relativeVariance < 0.0009, "b² = \(model.relativeVariance)")
+        #expect(abs(model.fixedFlow - 40) < 15, "fixed flow \(model.fixedFlow)")
+        #expect(model.levelSpread > 0.04 && model.levelSpread < 0.15, "level spread \(model.levelSpread)")
+
+        let plain = try #require(InflowModel.fit(days: Self.days(fixed: 0), slotsPerDay: Self.slots, minimumDays: 7))
+        #expect(abs(plain.fixedFlow) < 15, "no fixed part, found \(plain.fixedFlow)")
+    }
+
+    @Test func tooFewDaysIsNotAModel() {
+        #expect(InflowModel.fit(days: Array(Self.days().prefix(6)), slotsPerDay: Self.slots, minimumDays: 7) == nil)
+    }
+
+    /// A span of one day at level 1.05 with a step of `step` l/s from slot 40.
+    func candidates(step: Double, seed: UInt64) -> [StepTest.Candidate] {
+        var random = SeededRandom(seed: seed)
+        let windows = (0..<72).map { slot -> StepTest.Window in
+            let profile = Self.shape(slot, weekend: false)
+            let sigma = 0.02 * profile
+            let y = 1.05 * profile + (slot >= 40 ? step : 0) + sigma * random.gaussian()
+            return StepTest.Window(day: 0, time: Int64(slot), index: slot, y: y, profile: profile, variance: sigma * sigma)
+        }
+        let test = StepTest(windows: windows, dayCount: 1, levelPrior: 1, levelSpread: 0.05, offsetSpread: 0.5,
+                            inflation: 1, clip: 4)
+        return test.candidates()
+    }
+
+    @Test(arguments: [UInt64(1), 2, 3])
+    func aStepWithinADayIsFoundAtItsStartDespiteAnUnusualLevel(seed: UInt64) throws {
+        let best = try #require(candidates(step: 8, seed: seed).filter { $0.windows >= 2 }.max { $0.z < $1.z })
+        #expect(abs(best.start - 40) <= 2, "start \(best.start)")
+        #expect(abs(best.estimate - 8) < 3, "estimate \(best.estimate)")
+        #expect(best.z > 6)
+    }
+
+    @Test(arguments: [UInt64(1), 2, 3])
+    func withoutAStepNothingStandsOut(seed: UInt64) {
+        let largest = candidates(step: 0, seed: seed).filter { $0.windows >= 2 }.map(\.z).max() ?? 0
+        #expect(largest < 4, "largest z \(largest)")
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
