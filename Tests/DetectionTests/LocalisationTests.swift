@@ -174,6 +174,25 @@ private let net3LoggerNodes = ["229", "101", "131", "166", "125", "219", "145", 
         }
     }
 
+    /// A single logger the signature model gets badly wrong (a valve, a pump, a wrong pipe
+    /// size), here one reading 0.6 m high against a 2 m drop pattern, must not pull the area
+    /// away from a burst the other eight agree on: over 20 noise draws the area must hold
+    /// the burst at least 16 times for each logger in turn being the wrong one.
+    @Test(arguments: SignatureMethod.allCases)
+    func oneLoggerAtOddsWithTheModelDoesNotMoveTheArea(method: SignatureMethod) {
+        let localiser = Localiser(network: network, graph: graph, settings: LocalisationSettings(method: method))
+        for wrong in gridLoggerNodes.indices {
+            var hits = 0
+            for seed in 1...20 as ClosedRange<UInt64> {
+                var evidence = matchedEvidence(method, network: network, graph: graph, burst: "J3_6",
+                                               loggerNodes: gridLoggerNodes, sigmaM: 0.02, seed: seed)
+                evidence[wrong].dropM += 0.6
+                if localiser.localise(evidence: evidence, flowIncreaseLps: 5).nodes.contains("J3_6") { hits += 1 }
+            }
+            #expect(hits >= 16, "\(method), wrong logger \(gridLoggerNodes[wrong]): \(hits) of 20")
+        }
+    }
+
     @Test func unusableEvidenceIsIgnoredNotFatal() {
         let localiser = Localiser(network: network, graph: graph)
         var evidence = syntheticEvidence(network: network, graph: graph, burst: "J3_6", loggerNodes: gridLoggerNodes,

@@ -17,7 +17,8 @@ public struct EvalSuiteReport: Sendable {
 
     public func render() -> String {
         var lines = ["burstwatch eval suite — \(reports.count) scenario(s)"]
-        let header = ["scenario", "bursts", "detected", "false alarms", "FA/DMA-month", "median to detect", "in area", "seconds"]
+        let header = ["scenario", "bursts", "detected", "false alarms", "FA/DMA-month", "median to detect", "in area", "area share",
+                      "distance m", "seconds"]
         var rows: [[String]] = []
         for report in reports {
             let bursts = report.score?.bursts ?? []
@@ -29,6 +30,8 @@ public struct EvalSuiteReport: Sendable {
                 report.score.map { String(format: "%.2f", $0.falseAlarmsPerDMAMonth) } ?? "-",
                 Self.median(bursts.compactMap(\.timeToDetectSeconds)).map(EvalReport.duration) ?? "-",
                 "\(bursts.count { $0.inArea == true })/\(bursts.count(where: \.detected))",
+                Self.median(bursts.compactMap(\.areaShare)).map { String(format: "%.1f %%", 100 * $0) } ?? "-",
+                Self.median(bursts.compactMap(\.distanceToAreaM)).map { String(format: "%.0f", $0) } ?? "-",
                 String(format: "%.1f", report.loadSeconds + report.detectSeconds),
             ])
         }

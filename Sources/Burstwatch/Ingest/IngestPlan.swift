@@ -83,10 +83,9 @@ public struct IngestPlanner: Sendable {
             let validated = try registry.validate(parsed)
             plan.readings = validated.readings
             plan.rowErrors = validated.rowErrors.sorted { $0.line < $1.line }
-        } catch let rejection as FileRejection {
-            plan.rejection = "\(file.fileName): \(rejection.reason)"
         } catch {
-            plan.rejection = "\(file.fileName): \(error)"
+            // Both steps throw only FileRejection (typed throws).
+            plan.rejection = "\(file.fileName): \(error.reason)"
         }
     }
 }

@@ -3,46 +3,81 @@ import Foundation
 /// Scores candidate burst nodes by how well their predicted signature explains the
 /// observed drops, and turns the scores into probabilities.
 ///
-/// For candidate n with signature s (one value per logger), fit drop_i = a + b·s_i by
-/// least squares weighted with 1/sigma_i². The free offset a absorbs what all loggers
-/// share (tank levels, a source's pressure, a network-wide demand change), and b >= 0
-/// absorbs the unknown burst size; only the *shape* of the drop across loggers decides.
-/// The misfit chi²_n = Syy·(1 - r²) is the weighted Pearson correlation r in
-/// disguise, in units of the noise.
+/// For candidate n with signature s (one value per logger), fit drop_i = a + b·s_i. The
+/// free offset a absorbs what all loggers share (tank levels, a source's pressure, a
+/// network-wide demand change), and b >= 0 absorbs the unknown burst size; only the
+/// *shape* of the drop across loggers decides.
+///
+/// The residuals are scored with a Student-t likelihood (ν = 4), not a Gaussian one: the
+/// signature model is wrong by much more than its typical error at the odd logger (a
+/// valve, a pump, a pipe size the linearisation gets wrong). Under a Gaussian that one
+/// logger vetoes the true node and the area confidently forms elsewhere; measured on
+/// WNTR scenarios of Net3, ky4 and ky10 (39 bursts), the true node's rank in probability
+/// (the share of probability more likely than it) had a 90th percentile of 0.96 where a
+/// calibrated model has 0.90; with the t likelihood 0.90, and the 90 % area held the
+/// burst 32 times instead of 28. The fit is by iteratively reweighted least squares,
+/// which is the t likelihood's maximum.
+///
+/// The misfit is on the chi² scale: Σ (ν+1)·log(1 + r²/ν) with r = residual/sigma,
+/// which is Σ r² for small residuals (up to the factor (ν+1)/ν).
 enum CandidateScoring {
-    /// chi² of each node (index = node); `.infinity` for nodes that are not candidates.
+    /// Degrees of freedom of the t likelihood: heavy enough tails for one bad logger in
+    /// ten, still close to Gaussian for the rest.
+    static let tDegreesOfFreedom = 4.0
+    static let reweightingRounds = 4
+
+    /// Misfit (chi² scale) of each node (index = node); `.infinity` for nodes that are not candidates.
     /// `variants[v][k][n]`: alternative signatures; each candidate keeps its best.
     static func misfits(drops: [Double], sigmas: [Double], variants: [[[Double]]],
                         candidates: [Int], nodeCount: Int) -> [Double] {
-        let weights = sigmas.map { 1 / ($0 * $0) }
-        let totalWeight = weights.reduce(0, +)
+        let baseWeights = sigmas.map { 1 / ($0 * $0) }
         var result = [Double](repeating: .infinity, count: nodeCount)
-        guard totalWeight > 0 else {
+        guard baseWeights.reduce(0, +) > 0 else {
             for node in candidates { result[node] = 0 }
             return result
         }
-        let meanDrop = zip(weights, drops).reduce(0) { $0 + $1.0 * $1.1 } / totalWeight
-        let centredDrops = drops.map { $0 - meanDrop }
-        let dropSpread = zip(weights, centredDrops).reduce(0) { $0 + $1.0 * $1.1 * $1.1 }
+        let flat = [Double](repeating: 0, count: drops.count)
         for node in candidates {
-            var best = dropSpread   // b = 0: the constant-only fit
+            var best = robustMisfit(drops: drops, sigmas: sigmas, baseWeights: baseWeights, signature: flat)
             for signatures in variants {
-                let s = signatures.map { $0[node] }
-                let meanS = zip(weights, s).reduce(0) { $0 + $1.0 * $1.1 } / totalWeight
-                var sxx = 0.0, sxy = 0.0
-                for k in s.indices {
-                    let centred = s[k] - meanS
-                    sxx += weights[k] * centred * centred
-                    sxy += weights[k] * centred * centredDrops[k]
-                }
-                // b > 0 only: a burst lowers pressure most where it is predicted to.
-                if sxx > 0 && sxy > 0 {
-                    best = min(best, dropSpread - sxy * sxy / sxx)
-                }
+                best = min(best, robustMisfit(drops: drops, sigmas: sigmas, baseWeights: baseWeights,
+                                              signature: signatures.map { $0[node] }))
             }
             result[node] = max(best, 0)
         }
         return result
+    }
+
+    /// Fits drop = a + b·s (b >= 0) under the t likelihood and returns its misfit.
+    static func robustMisfit(drops: [Double], sigmas: [Double], baseWeights: [Double], signature s: [Double]) -> Double {
+        let nu = tDegreesOfFreedom
+        var weights = baseWeights
+        var residuals = [Double](repeating: 0, count: drops.count)
+        for _ in 0..<reweightingRounds {
+            let total = weights.reduce(0, +)
+            guard total > 0 else { break }
+            var meanS = 0.0, meanY = 0.0
+            for k in s.indices {
+                meanS += weights[k] * s[k]
+                meanY += weights[k] * drops[k]
+            }
+            meanS /= total
+            meanY /= total
+            var sxx = 0.0, sxy = 0.0
+            for k in s.indices {
+                sxx += weights[k] * (s[k] - meanS) * (s[k] - meanS)
+                sxy += weights[k] * (s[k] - meanS) * (drops[k] - meanY)
+            }
+            // b > 0 only: a burst lowers pressure most where it is predicted to.
+            let slope = sxx > 0 && sxy > 0 ? sxy / sxx : 0
+            let offset = meanY - slope * meanS
+            for k in s.indices {
+                let r = (drops[k] - offset - slope * s[k]) / sigmas[k]
+                residuals[k] = r
+                weights[k] = baseWeights[k] * (nu + 1) / (nu + r * r)
+            }
+        }
+        return residuals.reduce(0) { $0 + (nu + 1) * log1p($1 * $1 / nu) }
     }
 
     /// Probabilities ∝ exp(-chi² / 2T) over the candidates (non-candidates get 0).

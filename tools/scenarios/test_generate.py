@@ -1,0 +1,230 @@
+"""Checks that a generated scenario folder honours CONTRACTS section 2 and that its truth is
+the leak the simulation actually applied. Runs on Net1 over three days (a few seconds).
+
+    python3 -m pytest tools/scenarios/test_generate.py -q
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import filecmp
+import json
+import os
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import wntr
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+from bwscen import networks, writer  # noqa: E402
+from bwscen.scenario import STEP_S, ScenarioConfig, generate  # noqa: E402
+
+FILE_NAME = re.compile(r"^(?P<logger>[A-Z]{2}\d{3})_(?P<time>\d{8}T\d{4})(_rcvd\d{8}T\d{4})?\.csv$")
+
+
+def tiny(out: str, **changes) -> ScenarioConfig:
+    config = ScenarioConfig(network="Net1", seed=7, out=out, history_days=2, after_days=1, burst_size_pct=10.0)
+    return dataclasses.replace(config, **changes)
+
+
+@pytest.fixture(scope="module")
+def scenario(tmp_path_factory):
+    folder = str(tmp_path_factory.mktemp("scenarios") / "net1-tiny")
+    return generate(tiny(folder))
+
+
+@pytest.fixture(scope="module")
+def twin_without_burst(tmp_path_factory):
+    folder = str(tmp_path_factory.mktemp("scenarios") / "net1-tiny-n")
+    return generate(tiny(folder, burst=False, burst_size_pct=None))
+
+
+def parse_time(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def read_registry(folder: str) -> list[dict]:
+    with open(os.path.join(folder, "loggers.csv"), encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def read_drop(folder: str) -> dict[tuple[str, str], str]:
+    """(logger_id, timestamp) -> value text, failing on any file that breaks the format."""
+    readings = {}
+    for name in os.listdir(os.path.join(folder, "drop")):
+        assert FILE_NAME.match(name), name
+        with open(os.path.join(folder, "drop", name), encoding="utf-8") as handle:
+            lines = handle.read().splitlines()
+        assert lines[0] == "logger_id,channel,timestamp,value", name
+        assert len(lines) == 2, f"{name}: one reading per file"
+        logger, channel, timestamp, value = lines[1].split(",")
+        assert name.startswith(logger + "_")
+        assert channel == ("flow" if logger.startswith("FM") else "pressure")
+        assert (logger, timestamp) not in readings, f"duplicate reading {logger} {timestamp}"
+        readings[(logger, timestamp)] = value
+    return readings
+
+
+def test_folder_has_the_contract_files(scenario):
+    assert sorted(os.listdir(scenario.folder)) == ["drop", "loggers.csv", "network.inp", "scenario.json", "truth.json"]
+    with open(os.path.join(scenario.folder, "network.inp"), "rb") as copied, \
+            open(networks.CATALOG["Net1"].inp_path, "rb") as original:
+        assert copied.read() == original.read(), "network.inp is the network as the utility has it (no leak)"
+
+
+def test_registry_columns_units_and_elements(scenario):
+    with open(os.path.join(scenario.folder, "loggers.csv"), encoding="utf-8") as handle:
+        assert handle.readline().strip() == "logger_id,channel,quantity,element,dma,sign,unit"
+    wn = wntr.network.WaterNetworkModel(os.path.join(scenario.folder, "network.inp"))
+    rows = read_registry(scenario.folder)
+    flows = [r for r in rows if r["quantity"] == "flow"]
+    pressures = [r for r in rows if r["quantity"] == "pressure"]
+    assert flows and pressures and len(flows) + len(pressures) == len(rows)
+    for row in flows:
+        assert row["channel"] == "flow" and row["unit"] == "l/s" and row["sign"] in ("1", "-1")
+        assert row["element"] in wn.link_name_list
+    for row in pressures:
+        assert row["channel"] == "pressure" and row["unit"] == "m" and row["sign"] == ""
+        assert row["element"] in wn.junction_name_list
+    assert len({r["element"] for r in pressures}) == len(pressures), "one logger per junction"
+    assert {r["dma"] for r in rows} == {"DMA-1"}
+
+
+def test_scenario_json_describes_the_data(scenario):
+    with open(os.path.join(scenario.folder, "scenario.json"), encoding="utf-8") as handle:
+        info = json.load(handle)
+    assert set(info) == {"name", "start", "step_s", "days", "history_until"}
+    start = parse_time(info["start"])
+    assert info["step_s"] == 900 and info["days"] == 3
+    assert parse_time(info["history_until"]) == start + dt.timedelta(days=2)
+    stamps = {parse_time(ts) for _, ts in read_drop(scenario.folder)}
+    assert min(stamps) == start
+    assert max(stamps) == start + dt.timedelta(days=3) - dt.timedelta(seconds=STEP_S)
+    assert all((s - start).total_seconds() % STEP_S == 0 for s in stamps)
+
+
+def test_values_have_logger_decimals_and_few_files_are_missing(scenario):
+    rows = read_registry(scenario.folder)
+    readings = read_drop(scenario.folder)
+    decimals = {r["logger_id"]: (3 if r["quantity"] == "flow" else 2) for r in rows}
+    for (logger, _), value in readings.items():
+        assert re.fullmatch(r"-?\d+\.\d{%d}" % decimals[logger], value), value
+    expected = len(rows) * 3 * 96
+    assert 0.85 * expected <= len(readings) <= expected
+
+
+def test_signed_flow_sum_is_consumption_plus_leak_within_meter_noise(scenario):
+    rows = read_registry(scenario.folder)
+    readings = read_drop(scenario.folder)
+    meters = [(r["logger_id"], int(r["sign"])) for r in rows if r["quantity"] == "flow"]
+    within, compared = 0, 0
+    for k, moment in enumerate(scenario.times):
+        stamp = writer.iso(moment)
+        if not all((m, stamp) in readings for m, _ in meters):
+            continue
+        values = [float(readings[(m, stamp)]) for m, _ in meters]
+        signed = sum(sign * v for (_, sign), v in zip(meters, values))
+        # Each meter is off by at most 1 % (1 s.d.) plus its rounding; allow 4 s.d.
+        tolerance = 4 * np.sqrt(sum((0.01 * v) ** 2 for v in values)) + 0.001 * len(values)
+        compared += 1
+        within += abs(signed - (scenario.consumer_lps[k] + scenario.leak_lps[k])) <= tolerance
+    assert compared > 200
+    assert within / compared > 0.99
+
+
+def test_truth_is_the_leak_the_simulation_applied(scenario, twin_without_burst):
+    with open(os.path.join(scenario.folder, "truth.json"), encoding="utf-8") as handle:
+        truth = json.load(handle)
+    (burst,) = truth["bursts"]
+    assert set(burst) >= {"node", "start", "size_lps", "mean_demand_lps"}
+    wn = wntr.network.WaterNetworkModel(os.path.join(scenario.folder, "network.inp"))
+    assert burst["node"] in wn.junction_name_list
+    start_step = scenario.times.index(parse_time(burst["start"]))
+    assert start_step >= 2 * 96, "the burst starts at or after history_until"
+
+    # Same seed without burst: same demands, so the whole extra inflow is the leak.
+    meters = [c for c in scenario.channels if c.quantity == "flow"]
+    assert [c.element for c in meters] == [c.element for c in twin_without_burst.channels if c.quantity == "flow"]
+    signs = np.array([c.sign for c in meters], dtype=float)
+    extra = scenario.clean[:, : len(meters)] @ signs - twin_without_burst.clean[:, : len(meters)] @ signs
+    assert np.allclose(extra[:start_step], 0.0, atol=1e-3)
+    assert extra[start_step:].min() > 0.0
+    assert burst["size_lps"] == pytest.approx(extra[start_step:].mean(), abs=0.01)
+    # 10 % of the mean inflow was asked for; pressure-dependent, so not exactly.
+    assert burst["size_lps"] / burst["mean_demand_lps"] == pytest.approx(0.10, rel=0.15)
+    history_inflow = twin_without_burst.clean[:start_step, : len(meters)] @ signs
+    assert burst["mean_demand_lps"] == pytest.approx(history_inflow[: 2 * 96].mean(), rel=0.01)
+
+
+def test_no_burst_scenario_has_empty_truth(twin_without_burst):
+    with open(os.path.join(twin_without_burst.folder, "truth.json"), encoding="utf-8") as handle:
+        assert json.load(handle) == {"bursts": []}
+    assert not twin_without_burst.leak_lps.any()
+
+
+def test_same_seed_gives_byte_identical_files(scenario, tmp_path):
+    again = generate(tiny(str(tmp_path / "again"), name=scenario.name))
+    compared = filecmp.dircmp(scenario.folder, again.folder)
+    assert not compared.diff_files and not compared.left_only and not compared.right_only
+    drop = filecmp.dircmp(os.path.join(scenario.folder, "drop"), os.path.join(again.folder, "drop"))
+    assert not drop.left_only and not drop.right_only
+    _, mismatch, errors = filecmp.cmpfiles(drop.left, drop.right, drop.common_files, shallow=False)
+    assert not mismatch and not errors
+
+    other = generate(tiny(str(tmp_path / "other"), seed=8, name=scenario.name))
+    first_flows = [v for (logger, _), v in sorted(read_drop(scenario.folder).items()) if logger == "FM001"][:96]
+    other_flows = [v for (logger, _), v in sorted(read_drop(other.folder).items()) if logger == "FM001"][:96]
+    assert first_flows != other_flows, "another seed gives other data"
+
+
+def test_other_units_are_converted_and_registered(tmp_path):
+    result = generate(tiny(str(tmp_path / "units"), flow_unit="m3/h", pressure_unit="kPa", burst=False,
+                           burst_size_pct=None, missing_share=0.0, outage_probability=0.0,
+                           flow_noise_pct=(0.0, 0.0), pressure_noise_m=0.0, pressure_bias_m=0.0))
+    rows = read_registry(result.folder)
+    assert {r["unit"] for r in rows} == {"m3/h", "kPa"}
+    readings = read_drop(result.folder)
+    for index, channel in enumerate(result.channels):
+        value = float(readings[(channel.logger_id, writer.iso(result.times[5]))])
+        factor = 3.6 if channel.quantity == "flow" else 9.80665
+        assert value == pytest.approx(result.clean[5, index] * factor, abs=0.06)
+
+
+def test_format_value_prints_no_negative_zero():
+    assert writer.format_value(-0.0001, "flow", "l/s") == "0.000"
+    assert writer.format_value(1.0, "flow", "m3/h") == "3.60"
+    assert writer.format_value(-12.3456, "flow", "l/s") == "-12.346"
+    assert writer.format_value(10.0, "pressure", "psi") == "14.22"
+
+
+def test_command_line_refuses_contradicting_options(tmp_path):
+    command = [sys.executable, os.path.join(HERE, "generate.py"), "--network", "Net1", "--seed", "1",
+               "--out", str(tmp_path / "x"), "--no-burst", "--burst-node", "10"]
+    done = subprocess.run(command, capture_output=True, text=True)
+    assert done.returncode == 2 and "--no-burst" in done.stderr
+    command = [sys.executable, os.path.join(HERE, "generate.py"), "--network", "Nope", "--seed", "1",
+               "--out", str(tmp_path / "y")]
+    done = subprocess.run(command, capture_output=True, text=True)
+    assert done.returncode == 2 and "unknown network" in done.stderr
+
+
+def test_suite_lists_enough_scenarios_over_enough_networks():
+    from generate_suite import load_suite
+
+    entries = load_suite()
+    assert len(entries) >= 40
+    assert len({e["network"] for e in entries}) >= 3
+    assert all(e["network"] in networks.CATALOG for e in entries)
+    bursts = [e for e in entries if e.get("burst", True)]
+    assert len(bursts) < len(entries), "some scenarios have no burst"
+    for e in bursts:
+        assert 1.0 <= e["burst_size_pct"] <= 20.0
+    bands = {e["band"] for e in bursts}
+    assert bands == {"<2 %", "2-4 %", "4-10 %", "10-20 %"}
