@@ -31,16 +31,8 @@ public final class DetectService {
     }
 
     public func run() {
-        var backoff = Backoff()
-        while !shutdown.isRequested {
-            do {
-                try session { backoff.reset() }
-            } catch {
-                logger.error("detect: \(error); reconnecting")
-                contexts.removeAll()
-                shutdown.sleep(backoff.next())
-            }
-        }
+        // After a failure the in-memory histories are rebuilt from the database.
+        shutdown.keepRunning("detect", logger: logger, afterFailure: { contexts.removeAll() }, session)
     }
 
     private func session(connected: () -> Void) throws {

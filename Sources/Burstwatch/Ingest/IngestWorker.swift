@@ -36,15 +36,7 @@ public final class IngestWorker {
 
     /// Runs until shutdown; reconnects with backoff when the broker or database goes away.
     public func run() {
-        var backoff = Backoff()
-        while !shutdown.isRequested {
-            do {
-                try session { backoff.reset() }
-            } catch {
-                logger.error("ingest: \(error); reconnecting")
-                shutdown.sleep(backoff.next())
-            }
-        }
+        shutdown.keepRunning("ingest", logger: logger, session)
     }
 
     private func session(connected: () -> Void) throws {

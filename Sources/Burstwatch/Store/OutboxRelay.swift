@@ -22,20 +22,13 @@ public final class OutboxRelay {
 
     /// Runs until shutdown, reconnecting with backoff.
     public func run(shutdown: Shutdown = .shared) {
-        var backoff = Backoff()
-        while !shutdown.isRequested {
-            do {
-                try connect()
-                backoff.reset()
-                while !shutdown.isRequested {
-                    if try relayOnce() == 0 {
-                        _ = try database?.waitForNotifications(timeout: 0.5)
-                    }
+        shutdown.keepRunning("outbox relay", logger: logger, afterFailure: disconnect) { connected in
+            try connect()
+            connected()
+            while !shutdown.isRequested {
+                if try relayOnce() == 0 {
+                    _ = try database?.waitForNotifications(timeout: 0.5)
                 }
-            } catch {
-                logger.warning("outbox relay: \(error); reconnecting")
-                disconnect()
-                shutdown.sleep(backoff.next())
             }
         }
         disconnect()

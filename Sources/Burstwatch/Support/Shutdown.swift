@@ -48,3 +48,25 @@ public struct Backoff: Sendable {
     }
     public mutating func reset() { attempt = 0 }
 }
+
+import Logging
+
+extension Shutdown {
+    /// Runs `session` until shutdown. When it throws (a lost broker or database
+    /// connection, say), logs why, waits with backoff and runs it again: a role resumes
+    /// without a restart, and whatever it had not acked is redelivered. `session` calls
+    /// `connected` once it is up, which resets the backoff.
+    public func keepRunning(_ role: String, logger: Logger, afterFailure: () -> Void = {},
+                            _ session: (_ connected: () -> Void) throws -> Void) {
+        var backoff = Backoff()
+        while !isRequested {
+            do {
+                try session { backoff.reset() }
+            } catch {
+                logger.error("\(role): \(error); reconnecting")
+                afterFailure()
+                sleep(backoff.next())
+            }
+        }
+    }
+}

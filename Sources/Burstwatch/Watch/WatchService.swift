@@ -55,19 +55,13 @@ public final class WatchService {
         let watcher = try DirectoryWatcher(root: URL(fileURLWithPath: options.uploadDirectory))
         try FileManager.default.createDirectory(atPath: options.archiveDirectory, withIntermediateDirectories: true)
         logger.info("watch: \(options.uploadDirectory) -> \(topology.filesExchange), archive \(options.archiveDirectory)")
-        var backoff = Backoff()
-        while !shutdown.isRequested {
-            do {
-                let broker = try connections.broker("watch")
-                defer { broker.close() }
-                try topology.declare(on: broker)
-                try broker.enableConfirms()
-                backoff.reset()
-                try loop(watcher: watcher, broker: broker)
-            } catch {
-                logger.error("watch: \(error); reconnecting")
-                shutdown.sleep(backoff.next())
-            }
+        shutdown.keepRunning("watch", logger: logger) { connected in
+            let broker = try connections.broker("watch")
+            defer { broker.close() }
+            try topology.declare(on: broker)
+            try broker.enableConfirms()
+            connected()
+            try loop(watcher: watcher, broker: broker)
         }
     }
 
