@@ -35,6 +35,7 @@ let package = Package(
         .testTarget(name: "NetworkTests", dependencies: ["Network"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DetectionTests", dependencies: ["Detection", "Network", "Readings"]),
         .testTarget(name: "BurstwatchTests", dependencies: ["Burstwatch", "Readings", "Detection"]),
+        .testTarget(name: "BenchTests", dependencies: ["Burstwatch", "Readings", "Network"]),
         .testTarget(name: "AMQPTests", dependencies: ["AMQP"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
         .testTarget(name: "IntegrationTests", dependencies: ["Burstwatch", "burstwatch", "AMQP", "Postgres", "Readings", "Detection"]),

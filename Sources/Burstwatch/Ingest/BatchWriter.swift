@@ -20,9 +20,14 @@ public struct BatchOutcome: Sendable {
     public var deadLetters: [(file: IncomingFile, reason: String)] = []
 }
 
-/// Writes one batch in one transaction: readings (COPY into staging, then insert with
-/// ON CONFLICT DO NOTHING), the file ledger, window progress, and window-complete
-/// messages into the outbox.
+/// Writes one batch in one transaction: the batch's files and readings go to staging
+/// tables by COPY; then the readings are inserted with ON CONFLICT DO NOTHING, window
+/// progress is tracked (window-complete messages into the outbox), and the file ledger
+/// is written last.
+///
+/// Cost per file matters here (a batch is up to `prefetch` one-reading files): the
+/// staging rows are encoded straight into COPY bytes, and the insert reports back only
+/// the position in the batch of each reading it inserted, not its key.
 public struct BatchWriter {
     public let connection: PGConnection
     public let windowSeconds: Int64
@@ -36,62 +41,58 @@ public struct BatchWriter {
         self.windowsExchange = windowsExchange
     }
 
-    /// Creates the per-session staging table; call once per connection.
+    /// Creates the per-session staging tables; call once per connection.
     public func prepare() throws {
         _ = try connection.execute("""
-            CREATE TEMP TABLE IF NOT EXISTS staging_readings (
-                logger_id text, channel text, ts timestamptz, value double precision
+            CREATE TEMP TABLE IF NOT EXISTS staging_batch_readings (
+                ord integer, logger_id text, channel text, ts timestamptz, value double precision
+            ) ON COMMIT DELETE ROWS
+            """)
+        _ = try connection.execute("""
+            CREATE TEMP TABLE IF NOT EXISTS staging_batch_files (
+                ord integer, sha256 text, file_name text, source text, size_bytes bigint, received_at timestamptz,
+                status text, rows_good integer, rows_bad integer, reason text, errors jsonb
             ) ON COMMIT DELETE ROWS
             """)
     }
 
     public func write(_ plans: [FilePlan], registry: LoggerRegistry) throws -> BatchOutcome {
-        let t0 = DispatchTime.now().uptimeNanoseconds
-        var t1: UInt64 = 0
-        defer { FileHandle.standardError.write(Data("TIMING commit=\((DispatchTime.now().uptimeNanoseconds - t1) / 1000)us total=\((DispatchTime.now().uptimeNanoseconds - t0)/1000)us\n".utf8)) }
-        return try connection.transaction {
-            defer { t1 = DispatchTime.now().uptimeNanoseconds }
-            return try writeInTransaction(plans, registry: registry)
+        try connection.transaction {
+            try writeInTransaction(plans)
         }
     }
 
-    private func writeInTransaction(_ plans: [FilePlan], registry: LoggerRegistry) throws -> BatchOutcome {
+    private func writeInTransaction(_ plans: [FilePlan]) throws -> BatchOutcome {
         var outcome = BatchOutcome()
-        var marks: [(String, UInt64)] = [("start", DispatchTime.now().uptimeNanoseconds)]
-        func mark(_ n: String) { marks.append((n, DispatchTime.now().uptimeNanoseconds)) }
-        defer {
-            var t = "TIMING files=\(plans.count)"
-            for i in 1..<marks.count { t += " \(marks[i].0)=\((marks[i].1 - marks[i-1].1) / 1000)us" }
-            FileHandle.standardError.write(Data((t + "\n").utf8))
-        }
-        let known = try knownFiles(plans.filter { !$0.duplicateInBatch }.map(\.sha256))
-        mark("known")
+        // A second copy of the same bytes within the batch is only counted.
+        let candidates = plans.indices.filter { !plans[$0].duplicateInBatch }
+        try stageFiles(plans, candidates)
+        let known = try knownFiles(plans, candidates)
 
-        // Files this batch writes: new, and not a second copy within the batch.
-        var fresh: [FilePlan] = []
-        for plan in plans {
+        var fresh: [Int] = []
+        for index in plans.indices {
+            let plan = plans[index]
             if plan.duplicateInBatch {
                 outcome.filesDuplicate += 1
-            } else if let status = known[plan.sha256] {
+            } else if let status = known[index] {
                 outcome.filesDuplicate += 1
                 if status == "rejected", let reason = plan.rejection { outcome.deadLetters.append((plan.file, reason)) }
             } else {
-                fresh.append(plan)
+                fresh.append(index)
             }
         }
-        let duplicateShas = plans.filter { $0.duplicateInBatch || known[$0.sha256] != nil }.map(\.sha256)
+        let duplicateShas = plans.indices.filter { plans[$0].duplicateInBatch || known[$0] != nil }.map { plans[$0].sha256 }
 
-        let inserted = try insertReadings(fresh)
-        mark("readings")
-        var insertedPerFile = [Int](repeating: 0, count: fresh.count)
+        var insertedPerFile = [Int](repeating: 0, count: plans.count)
         var perWindow: [WindowKey: Int] = [:]
-        for key in inserted {
-            guard let owner = key.owner else { continue }
-            insertedPerFile[owner] += 1
-            perWindow[WindowKey(dma: key.dma, windowStart: Windowing.windowStart(of: key.timestamp, lengthSeconds: windowSeconds)), default: 0] += 1
+        for (file, reading) in try insertReadings(plans, fresh) {
+            insertedPerFile[file] += 1
+            let key = WindowKey(dma: reading.dma, windowStart: Windowing.windowStart(of: reading.timestamp, lengthSeconds: windowSeconds))
+            perWindow[key, default: 0] += 1
         }
 
-        for (index, plan) in fresh.enumerated() {
+        for index in fresh {
+            let plan = plans[index]
             switch plan.status {
             case "rejected":
                 outcome.filesRejected += 1
@@ -106,86 +107,124 @@ public struct BatchWriter {
         outcome.windowsAnnounced = try WindowTracker(connection: connection, windowSeconds: windowSeconds,
                                                      graceSeconds: graceSeconds, windowsExchange: windowsExchange)
             .track(insertedPerWindow: perWindow)
-        mark("windows")
         // The ledger last: its ingested_at (clock_timestamp()) is then the moment just
         // before COMMIT, which is what latency from file to committed row is measured by.
         try countRedeliveries(duplicateShas)
         try recordFiles(fresh, insertedPerFile: insertedPerFile)
-        mark("files")
         return outcome
     }
 
-    private func knownFiles(_ shas: [String]) throws -> [String: String] {
-        guard !shas.isEmpty else { return [:] }
-        let result = try connection.execute("SELECT sha256, status FROM files WHERE sha256 = ANY($1::text[])",
-                                            [SQLArray.text(shas)])
-        var known: [String: String] = [:]
-        for row in result.rows { if let sha = row[0], let status = row[1] { known[sha] = status } }
+    /// One staging row per file of the batch (not yet knowing whether the ledger has it),
+    /// `ord` its position in the batch.
+    private func stageFiles(_ plans: [FilePlan], _ candidates: [Int]) throws {
+        guard !candidates.isEmpty else { return }
+        var encoder = PGCopyEncoder(reservingCapacity: candidates.count * 200)
+        let jsonEncoder = JSONEncoder()
+        for index in candidates {
+            let plan = plans[index]
+            encoder.appendInt(Int64(index))
+            encoder.appendText(plan.sha256)
+            encoder.appendText(plan.file.fileName)
+            optional(plan.file.source, &encoder)
+            encoder.appendInt(Int64(plan.file.body.count))
+            optional(plan.file.receivedAt, &encoder)
+            encoder.appendText(plan.status)
+            encoder.appendInt(Int64(plan.readings.count))
+            encoder.appendInt(Int64(plan.rowErrors.count))
+            optional(plan.rejection, &encoder)
+            // The first 100 bad rows are enough to act on; the count says how many.
+            if plan.rowErrors.isEmpty {
+                encoder.appendText("[]")
+            } else {
+                let listed = plan.rowErrors.prefix(100).map { ["line": "\($0.line)", "reason": $0.reason] }
+                encoder.appendText(String(decoding: (try? jsonEncoder.encode(listed)) ?? Data("[]".utf8), as: UTF8.self))
+            }
+            encoder.endRow()
+        }
+        try connection.copyIn("""
+            COPY staging_batch_files (ord, sha256, file_name, source, size_bytes, received_at, status,
+                                      rows_good, rows_bad, reason, errors) FROM STDIN
+            """, data: encoder.bytes)
+    }
+
+    private func optional(_ text: String?, _ encoder: inout PGCopyEncoder) {
+        if let text { encoder.appendText(text) } else { encoder.appendNull() }
+    }
+
+    /// Batch positions of the staged files the ledger already has, with their status.
+    /// (An index lookup per file: a join would let the planner, knowing nothing of the
+    /// temporary table's size, hash the whole ledger for every batch.)
+    private func knownFiles(_ plans: [FilePlan], _ candidates: [Int]) throws -> [Int: String] {
+        guard !candidates.isEmpty else { return [:] }
+        let result = try connection.execute("""
+            SELECT sha256, status FROM files WHERE sha256 = ANY (ARRAY(SELECT sha256 FROM staging_batch_files))
+            """)
+        guard !result.rows.isEmpty else { return [:] }
+        var positions: [String: Int] = [:]
+        for index in candidates { positions[plans[index].sha256] = index }
+        var known: [Int: String] = [:]
+        for row in result.rows {
+            if let sha = row[0], let index = positions[sha], let status = row[1] { known[index] = status }
+        }
         return known
     }
 
-    /// The key of an inserted reading and the batch file it came from.
-    struct InsertedKey {
-        var dma: String
-        var timestamp: Int64
-        var owner: Int?
-    }
-
-    private func insertReadings(_ fresh: [FilePlan]) throws -> [InsertedKey] {
-        var rows: [[String?]] = []
-        // The first file of the batch that carries a key owns it, for per-file counts.
-        var owners: [ReadingKey: (file: Int, dma: String)] = [:]
-        for (index, plan) in fresh.enumerated() {
-            for reading in plan.readings {
-                let key = ReadingKey(loggerID: reading.loggerID, channel: reading.channel, timestamp: reading.timestamp)
-                if owners[key] == nil { owners[key] = (index, reading.dma) }
-                rows.append([reading.loggerID, reading.channel, ISOTimestamp.format(reading.timestamp), String(reading.valueSI)])
+    /// Inserts the fresh files' readings; returns each inserted reading with the batch
+    /// position of the file that owns it: the first file of the batch that carries its
+    /// key (for per-file counts).
+    private func insertReadings(_ plans: [FilePlan], _ fresh: [Int]) throws -> [(file: Int, reading: NormalizedReading)] {
+        var staged: [(file: Int, reading: NormalizedReading)] = []
+        var encoder = PGCopyEncoder(reservingCapacity: fresh.count * 64)
+        for index in fresh {
+            for reading in plans[index].readings {
+                encoder.appendInt(Int64(staged.count))
+                encoder.appendText(reading.loggerID)
+                encoder.appendText(reading.channel)
+                encoder.appendTimestamp(micros: reading.timestamp)
+                encoder.appendDouble(reading.valueSI)
+                encoder.endRow()
+                staged.append((index, reading))
             }
         }
-        guard !rows.isEmpty else { return [] }
-        try connection.copyIn("COPY staging_readings (logger_id, channel, ts, value) FROM STDIN", rows: rows)
-        let result = try connection.execute("""
+        guard !staged.isEmpty else { return [] }
+        try connection.copyIn("COPY staging_batch_readings (ord, logger_id, channel, ts, value) FROM STDIN", data: encoder.bytes)
+        let inserted = try connection.execute("""
             INSERT INTO readings (logger_id, channel, ts, value)
-            SELECT logger_id, channel, ts, value FROM staging_readings
+            SELECT logger_id, channel, ts, value FROM staging_batch_readings
+            -- Key order, so two workers holding the same keys (a redelivery) lock them alike.
+            ORDER BY logger_id, channel, ts, ord
             ON CONFLICT DO NOTHING
-            RETURNING logger_id, channel, (extract(epoch FROM ts) * 1000000)::bigint
+            """).affectedRows
+        // The usual case: every reading was new, each belongs to its own file.
+        if inserted == staged.count { return staged }
+        // Some were there already (or twice in the batch): the rows this transaction
+        // wrote carry its transaction id (write() is never a savepoint). One index
+        // probe per staged reading; the first file carrying a key owns it.
+        let result = try connection.execute("""
+            SELECT min(s.ord) FROM staging_batch_readings s
+            CROSS JOIN LATERAL (SELECT r.xmin FROM readings r
+                                WHERE r.logger_id = s.logger_id AND r.channel = s.channel AND r.ts = s.ts OFFSET 0) r
+            WHERE r.xmin = (txid_current() % 4294967296)::text::xid
+            GROUP BY s.logger_id, s.channel, s.ts
             """)
         return result.rows.compactMap { row in
-            guard let logger = row[0], let channel = row[1], let micros = row[2].flatMap({ Int64($0) }) else { return nil }
-            let owner = owners[ReadingKey(loggerID: logger, channel: channel, timestamp: micros)]
-            return InsertedKey(dma: owner?.dma ?? "", timestamp: micros, owner: owner?.file)
+            guard let ord = row[0].flatMap({ Int($0) }), staged.indices.contains(ord) else { return nil }
+            return staged[ord]
         }
     }
 
-    private func recordFiles(_ fresh: [FilePlan], insertedPerFile: [Int]) throws {
+    /// The fresh files into the ledger, from staging, with their inserted row counts.
+    private func recordFiles(_ fresh: [Int], insertedPerFile: [Int]) throws {
         guard !fresh.isEmpty else { return }
-        let encoder = JSONEncoder()
-        let errors: [String] = fresh.map { plan in
-            // The first 100 bad rows are enough to act on; the count says how many.
-            let listed = plan.rowErrors.prefix(100).map { ["line": "\($0.line)", "reason": $0.reason] }
-            return String(decoding: (try? encoder.encode(listed)) ?? Data("[]".utf8), as: UTF8.self)
-        }
         _ = try connection.execute("""
             INSERT INTO files (sha256, file_name, source, size_bytes, received_at, status,
                                rows_good, rows_inserted, rows_bad, reason, errors, ingested_at)
-            SELECT sha, name, source, size, received, status, good, inserted, bad, reason, errors::jsonb, clock_timestamp()
-            FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::timestamptz[], $6::text[],
-                        $7::int[], $8::int[], $9::int[], $10::text[], $11::text[])
-                 AS t(sha, name, source, size, received, status, good, inserted, bad, reason, errors)
+            SELECT s.sha256, s.file_name, s.source, s.size_bytes, s.received_at, s.status,
+                   s.rows_good, c.n, s.rows_bad, s.reason, s.errors, clock_timestamp()
+            FROM staging_batch_files s JOIN unnest($1::int[], $2::int[]) AS c(ord, n) ON c.ord = s.ord
+            ORDER BY s.sha256
             ON CONFLICT (sha256) DO UPDATE SET deliveries = files.deliveries + 1
-            """, [
-                SQLArray.text(fresh.map(\.sha256)),
-                SQLArray.text(fresh.map(\.file.fileName)),
-                SQLArray.text(fresh.map(\.file.source)),
-                SQLArray.int(fresh.map(\.file.body.count)),
-                SQLArray.text(fresh.map(\.file.receivedAt)),
-                SQLArray.text(fresh.map(\.status)),
-                SQLArray.int(fresh.map(\.readings.count)),
-                SQLArray.int(insertedPerFile),
-                SQLArray.int(fresh.map(\.rowErrors.count)),
-                SQLArray.text(fresh.map(\.rejection)),
-                SQLArray.text(errors),
-            ])
+            """, [SQLArray.int(fresh), SQLArray.int(fresh.map { insertedPerFile[$0] })])
     }
 
     private func countRedeliveries(_ shas: [String]) throws {

@@ -13,6 +13,8 @@ public final class DirectoryWatcher {
     private var directoryByWatch: [Int32: String] = [:]
     private var buffer = [UInt8](repeating: 0, count: 64 * 1024)
     private var rescanNeeded = true
+    /// When to scan once more after an event-queue overflow (see `poll`).
+    private var followUpRescan: Date?
 
     public init(root: URL) throws {
         self.root = root.standardizedFileURL
@@ -44,7 +46,13 @@ public final class DirectoryWatcher {
     /// file still being written sends its own close event when it is finished.
     public func poll(timeout: Double, rescan: Bool = false, rescanMinimumAge: Double = 2) throws -> [String] {
         var found: [String] = []
-        if rescan || rescanNeeded {
+        let now = Date()
+        if rescan || rescanNeeded || followUpRescan.map({ now >= $0 }) == true {
+            // After an overflow, files closed just before it are too young for this scan
+            // and their close events are lost: look again as soon as they are old enough,
+            // not only at the next periodic rescan. (A burst of more files than the event
+            // queue holds, 16,384 by default, overflows it.)
+            followUpRescan = rescanNeeded ? now.addingTimeInterval(rescanMinimumAge) : nil
             rescanNeeded = false
             found += scan(root.path, minimumAge: rescanMinimumAge)
         }

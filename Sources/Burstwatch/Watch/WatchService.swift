@@ -76,16 +76,20 @@ public final class WatchService {
         var inFlight: [UInt64: (path: String, sha: String)] = [:]
         var inFlightPaths = Set<String>()
         var lastConfirm = Date()
+        // Finished files not yet published, in the order they arrived (loggers deliver in
+        // data-time order, and windows complete in that order downstream).
+        var pending = PendingPaths()
         while !shutdown.isRequested {
-            // With publishes awaiting confirms, only glance at the folder: confirms come next.
-            let paths = try watcher.poll(timeout: inFlight.isEmpty ? 0.5 : 0, rescan: rescan)
+            // With work in hand, only glance at the folder.
+            let paths = try watcher.poll(timeout: inFlight.isEmpty && pending.isEmpty ? 0.5 : 0, rescan: rescan)
             if rescan { lastRescan = Date() }
             rescan = Date().timeIntervalSince(lastRescan) >= options.rescanInterval
             retryArchive()
-            // In the order the files arrived (loggers deliver in data-time order, and windows
-            // complete in that order downstream); a path reported twice goes out once.
-            var seen = Set<String>()
-            for path in paths where seen.insert(path).inserted && confirmedNotArchived[path] == nil && !inFlightPaths.contains(path) {
+            for path in paths where confirmedNotArchived[path] == nil && !inFlightPaths.contains(path) { pending.append(path) }
+            // A slice at a time, reading the folder's events in between: a burst of files
+            // published in one go let the kernel's event queue (16,384 events) overflow
+            // meanwhile, and files whose events were lost waited for a rescan.
+            for path in pending.take(Self.publishSlice) where !inFlightPaths.contains(path) {
                 // Bounded memory: past this many unconfirmed, wait for confirms first.
                 while inFlight.count >= Self.maxInFlight {
                     try takeConfirms(from: broker, timeout: 1, inFlight: &inFlight, inFlightPaths: &inFlightPaths, lastConfirm: &lastConfirm)
@@ -101,11 +105,13 @@ public final class WatchService {
                 continue
             }
             // Nothing new in the folder: wait a little for confirms; otherwise take those already here.
-            try takeConfirms(from: broker, timeout: paths.isEmpty ? 0.01 : 0, inFlight: &inFlight,
+            try takeConfirms(from: broker, timeout: paths.isEmpty && pending.isEmpty ? 0.01 : 0, inFlight: &inFlight,
                              inFlightPaths: &inFlightPaths, lastConfirm: &lastConfirm)
         }
     }
 
+    /// Files published per turn of the loop before the folder's events are read again.
+    static let publishSlice = 500
     static let maxInFlight = 10_000
 
     private func takeConfirms(from broker: AMQPConnection, timeout: Double, inFlight: inout [UInt64: (path: String, sha: String)],
@@ -128,6 +134,31 @@ public final class WatchService {
             // No answer in time: the connection is suspect. Reconnecting makes the
             // next rescan publish these again; ingest drops the duplicates.
             throw WatchError("\(inFlight.count) publishes were not confirmed within 30 s")
+        }
+    }
+
+    /// A first-in first-out list of paths in which a path waits only once.
+    struct PendingPaths {
+        private var paths: [String] = []
+        private var head = 0
+        private var queued = Set<String>()
+
+        var isEmpty: Bool { head == paths.count }
+
+        mutating func append(_ path: String) {
+            if queued.insert(path).inserted { paths.append(path) }
+        }
+
+        mutating func take(_ count: Int) -> [String] {
+            let end = min(paths.count, head + count)
+            let taken = Array(paths[head..<end])
+            head = end
+            for path in taken { queued.remove(path) }
+            if head == paths.count {
+                paths.removeAll(keepingCapacity: true)
+                head = 0
+            }
+            return taken
         }
     }
 
