@@ -6,9 +6,13 @@ struct DetectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "detect", abstract: "Consumes window-complete messages and publishes burst events.")
 
+    @OptionGroup var http: HTTPOptions
+
     func run() throws {
         let settings = try loadSettings()
         Shutdown.shared.installSignalHandlers()
+        let server = try http.startServer(role: "detect")
+        defer { server?.stop() }
         let connections = Connections(settings: settings)
         let relay = Thread { OutboxRelay(connections: connections).run() }
         relay.start()

@@ -21,9 +21,13 @@ struct WatchCommand: ParsableCommand {
     @Option(help: "Largest file published, in bytes.")
     var maxFileBytes = 16 << 20
 
+    @OptionGroup var http: HTTPOptions
+
     func run() throws {
         let settings = try loadSettings()
         Shutdown.shared.installSignalHandlers()
+        let server = try http.startServer(role: "watch")
+        defer { server?.stop() }
         let options = WatchService.Options(uploadDirectory: dir, archiveDirectory: archive, source: source,
                                            maxFileBytes: maxFileBytes, quarantineDirectory: quarantine)
         try WatchService(connections: Connections(settings: settings), options: options).run()
@@ -43,6 +47,8 @@ struct IngestCommand: ParsableCommand {
     @Option(help: "Flush a partial batch after this many milliseconds without a new message.")
     var idleFlushMs = 20
 
+    @OptionGroup(title: "HTTP (with --processes N, worker i of 0..<N serves on port+i)") var http: HTTPOptions
+
     func validate() throws {
         guard processes >= 1 else { throw ValidationError("--processes must be at least 1") }
         guard (1...65_535).contains(prefetch) else { throw ValidationError("--prefetch must be between 1 and 65535") }
@@ -53,11 +59,19 @@ struct IngestCommand: ParsableCommand {
         Shutdown.shared.installSignalHandlers()
         if processes > 1 {
             let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+            // Each worker is its own process with its own metrics: worker i serves on port+i.
+            let basePort = try http.resolvedPort()
+            let host = http.resolvedHost()
             try Supervisor(executable: me, arguments: ["ingest", "--processes", "1", "--prefetch", "\(prefetch)",
                                                        "--idle-flush-ms", "\(idleFlushMs)"],
-                           count: processes).run()
+                           count: processes,
+                           slotArguments: { slot in
+                               basePort.map { ["--http-port", "\($0 + slot)", "--http-host", host] } ?? ["--http-port", "0"]
+                           }).run()
             return
         }
+        let server = try http.startServer(role: "ingest")
+        defer { server?.stop() }
         let connections = Connections(settings: settings)
         let relay = Thread { OutboxRelay(connections: connections).run() }
         relay.start()

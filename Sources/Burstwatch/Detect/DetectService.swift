@@ -50,6 +50,7 @@ public final class DetectService {
         logger.info("detect: consuming \(topology.detectQueue)")
         while !shutdown.isRequested {
             guard let delivery = try broker.nextDelivery(timeout: 0.5) else { continue }
+            let started = DispatchTime.now()
             let window: WindowComplete
             do {
                 window = try JSONDecoder().decode(WindowComplete.self, from: Data(delivery.body))
@@ -63,9 +64,18 @@ public final class DetectService {
                         "flow_increase_lps": "\(String(format: "%.2f", event.flowIncreaseLps))",
                     ])
                 }
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+                logger.debug("window detected", metadata: [
+                    "dma": "\(window.dma)", "window": "\(window.windowStart)", "events": "\(events.count)",
+                    "ms": "\(String(format: "%.1f", seconds * 1000))",
+                ])
+                Meters.detectWindow(publishedAt: delivery.properties.timestamp, seconds: seconds,
+                                    events: events.map(\.state.rawValue))
             } catch let error as DecodingError {
+                Meters.detectDeadLettered(reason: "undecodable")
                 try deadLetter(delivery, reason: "undecodable window message: \(error)", deadLetters: deadLetters)
             } catch let error as DetectInputError {
+                Meters.detectDeadLettered(reason: "invalid-window")
                 try deadLetter(delivery, reason: error.description, deadLetters: deadLetters)
             }
             try broker.ack(deliveryTag: delivery.deliveryTag, multiple: false)
@@ -73,7 +83,7 @@ public final class DetectService {
     }
 
     private func deadLetter(_ delivery: AMQPDelivery, reason: String, deadLetters: DeadLetterPublisher) throws {
-        logger.warning("dead-lettered window message: \(reason)")
+        logger.warning("dead-lettered window message: \(reason)", metadata: ["routing_key": "\(delivery.routingKey)"])
         try deadLetters.publish([(IncomingFile(deliveryTag: delivery.deliveryTag, body: delivery.body,
                                                fileName: delivery.routingKey, source: "detect", receivedAt: nil), reason)])
     }

@@ -8,6 +8,9 @@ public struct IncomingFile: Sendable {
     public var source: String?
     /// ISO 8601 from the x-received-at header, when present.
     public var receivedAt: String?
+    /// When the watcher published it (the message's timestamp, epoch seconds), for the
+    /// queue-lag metric.
+    public var publishedAt: Int64?
 
     public init(deliveryTag: UInt64, body: [UInt8], fileName: String, source: String?, receivedAt: String?) {
         self.deliveryTag = deliveryTag
@@ -29,6 +32,8 @@ public struct FilePlan: Sendable {
     public var rejection: String?
     /// Another message of the same batch carried the same bytes.
     public var duplicateInBatch: Bool
+    /// The rejection's kind, a short fixed class for metrics.
+    public var rejectionKind: FileRejection.Kind? = nil
 
     public var status: String {
         if rejection != nil { return "rejected" }
@@ -86,6 +91,7 @@ public struct IngestPlanner: Sendable {
         } catch {
             // Both steps throw only FileRejection (typed throws).
             plan.rejection = "\(file.fileName): \(error.reason)"
+            plan.rejectionKind = error.kind
         }
     }
 }

@@ -93,17 +93,33 @@ public final class IngestWorker {
         if plans.contains(where: IngestPlanner.mentionsUnknownLogger), try registry.reloadIfStale() {
             plans = planner(registry.current).plan(batch)
         }
+        let writeStarted = DispatchTime.now()
         let outcome = try writeRetrying(plans, writer: writer, registry: registry.current)
+        let commitSeconds = Double(DispatchTime.now().uptimeNanoseconds - writeStarted.uptimeNanoseconds) / 1e9
+        let planByTag = Dictionary(plans.map { ($0.file.deliveryTag, $0) }, uniquingKeysWith: { first, _ in first })
         for (file, reason) in outcome.deadLetters {
-            logger.warning("dead-lettered: \(reason)", metadata: ["file": "\(file.fileName)"])
+            logger.warning("dead-lettered: \(reason)", metadata: [
+                "file": "\(file.fileName)", "sha256": "\(planByTag[file.deliveryTag]?.sha256 ?? "")",
+                "reason_class": "\(DeadLetterClass.of(planByTag[file.deliveryTag]))",
+            ])
         }
         for plan in plans where plan.rejection == nil && !plan.rowErrors.isEmpty {
             for error in plan.rowErrors.prefix(5) {
-                logger.warning("bad row kept aside: line \(error.line): \(error.reason)", metadata: ["file": "\(plan.file.fileName)"])
+                logger.warning("bad row kept aside: line \(error.line): \(error.reason)",
+                               metadata: ["file": "\(plan.file.fileName)", "sha256": "\(plan.sha256)", "line": "\(error.line)"])
             }
         }
         try deadLetters.publish(outcome.deadLetters)
         try broker.ack(deliveryTag: lastTag, multiple: true)
+        for window in outcome.windowsAnnounced {
+            logger.info("window complete", metadata: [
+                "dma": "\(window.dma)", "window": "\(window.windowStart)", "reason": "\(window.reason.rawValue)",
+                "missing": .array(window.missing.map { .string($0) }),
+            ])
+        }
+        Meters.ingestBatch(files: batch, outcome: outcome,
+                           deadLetterClasses: outcome.deadLetters.map { DeadLetterClass.of(planByTag[$0.file.deliveryTag]) },
+                           commitSeconds: commitSeconds)
         let millis = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
         logger.debug("batch committed", metadata: [
             "files": "\(batch.count)", "rows": "\(outcome.rowsInserted)", "duplicates": "\(outcome.rowsDuplicate)",
@@ -144,6 +160,7 @@ extension IncomingFile {
         self.init(deliveryTag: delivery.deliveryTag, body: delivery.body,
                   fileName: text("x-file-name") ?? delivery.properties.messageID.map { "message \($0)" } ?? "(unnamed file)",
                   source: text("x-source"), receivedAt: text("x-received-at"))
+        publishedAt = delivery.properties.timestamp
     }
 }
 

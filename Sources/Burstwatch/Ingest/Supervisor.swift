@@ -9,13 +9,17 @@ public final class Supervisor {
     let arguments: [String]
     let count: Int
     let shutdown: Shutdown
+    /// Arguments only worker `slot` gets (e.g. its own --http-port), after `arguments`.
+    let slotArguments: (_ slot: Int) -> [String]
     let logger = Logs.logger("supervisor")
 
-    public init(executable: URL, arguments: [String], count: Int, shutdown: Shutdown = .shared) {
+    public init(executable: URL, arguments: [String], count: Int, shutdown: Shutdown = .shared,
+                slotArguments: @escaping (_ slot: Int) -> [String] = { _ in [] }) {
         self.executable = executable
         self.arguments = arguments
         self.count = count
         self.shutdown = shutdown
+        self.slotArguments = slotArguments
     }
 
     public func run() throws {
@@ -32,7 +36,7 @@ public final class Supervisor {
                 if children[slot] == nil, Date() >= restartAt[slot] {
                     let child = Process()
                     child.executableURL = executable
-                    child.arguments = arguments
+                    child.arguments = arguments + slotArguments(slot)
                     try child.run()
                     children[slot] = child
                     logger.info("worker \(slot) started as pid \(child.processIdentifier)")

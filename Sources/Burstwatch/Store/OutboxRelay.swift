@@ -25,8 +25,15 @@ public final class OutboxRelay {
         shutdown.keepRunning("outbox relay", logger: logger, afterFailure: disconnect) { connected in
             try connect()
             connected()
+            var backlogCounted = Date.distantPast
             while !shutdown.isRequested {
-                if try relayOnce() == 0 {
+                let published = try relayOnce()
+                Meters.relayPublished(published)
+                if Date().timeIntervalSince(backlogCounted) >= 1, let database {
+                    backlogCounted = Date()
+                    Meters.relayBacklog(Int(try database.execute("SELECT count(*) FROM outbox").rows.first?[0] ?? "0") ?? 0)
+                }
+                if published == 0 {
                     _ = try database?.waitForNotifications(timeout: 0.5)
                 }
             }

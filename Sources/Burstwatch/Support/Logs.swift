@@ -40,18 +40,45 @@ struct LineLogHandler: LogHandler {
 
     func log(event: LogEvent) {
         let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
-        let time = ISO8601DateFormatter().string(from: Date())
-        var line: String
-        if json {
-            var object: [String: String] = ["time": time, "level": event.level.rawValue, "logger": label, "message": "\(event.message)"]
-            for (key, value) in merged { object[key] = "\(value)" }
-            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
-            line = String(decoding: data, as: UTF8.self)
-        } else {
-            let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-            line = "\(time) \(event.level.rawValue.uppercased()) \(label): \(event.message)\(fields.isEmpty ? "" : " " + fields)"
-        }
-        line += "\n"
-        FileHandle.standardError.write(Data(line.utf8))
+        let line = Self.render(time: Date(), level: event.level, label: label, message: "\(event.message)",
+                               metadata: merged, json: json)
+        FileHandle.standardError.write(Data((line + "\n").utf8))
     }
+
+    /// One record as one line. JSON: an object with `time` (ISO 8601 UTC, milliseconds),
+    /// `level`, `component` (the swift-log label, e.g. burstwatch.ingest), `message`, and
+    /// then each metadata field under its own key (`file`, `sha256`, `logger` (a data
+    /// logger's id), `dma`, `window`, …); a field named like one of the four fixed keys
+    /// is prefixed with `meta_`. Lists and
+    /// dictionaries in metadata stay JSON arrays and objects.
+    static func render(time: Date, level: Logger.Level, label: String, message: String,
+                       metadata: Logger.Metadata, json: Bool) -> String {
+        let stamp = timeFormat.withLock { $0.string(from: time) }
+        if json {
+            var object: [String: Any] = ["time": stamp, "level": level.rawValue, "component": label, "message": message]
+            for (key, value) in metadata {
+                object[object[key] == nil ? key : "meta_" + key] = jsonValue(value)
+            }
+            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+            return String(decoding: data, as: UTF8.self)
+        }
+        let fields = metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        return "\(stamp) \(level.rawValue.uppercased()) \(label): \(message)\(fields.isEmpty ? "" : " " + fields)"
+    }
+
+    private static func jsonValue(_ value: Logger.Metadata.Value) -> Any {
+        switch value {
+        case .string(let text): text
+        case .stringConvertible(let convertible): convertible.description
+        case .array(let values): values.map(jsonValue)
+        case .dictionary(let values): values.mapValues(jsonValue)
+        }
+    }
+
+    /// ISO8601DateFormatter is expensive to make and not documented as thread-safe.
+    private static let timeFormat: Mutex<ISO8601DateFormatter> = {
+        let format = ISO8601DateFormatter()
+        format.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return Mutex(format)
+    }()
 }

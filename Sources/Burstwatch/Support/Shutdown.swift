@@ -59,11 +59,19 @@ extension Shutdown {
     public func keepRunning(_ role: String, logger: Logger, afterFailure: () -> Void = {},
                             _ session: (_ connected: () -> Void) throws -> Void) {
         var backoff = Backoff()
+        // Health and metrics name the loop without spaces ("outbox relay" -> outbox_relay).
+        let component = role.replacingOccurrences(of: " ", with: "_")
+        RoleHealth.shared.connecting(component)
         while !isRequested {
             do {
-                try session { backoff.reset() }
+                try session {
+                    backoff.reset()
+                    RoleHealth.shared.connected(component)
+                }
             } catch {
-                logger.error("\(role): \(error); reconnecting")
+                RoleHealth.shared.failed(component, error: "\(error)")
+                Meters.reconnect(role: component, error: error)
+                logger.error("\(role): \(error); reconnecting", metadata: ["peer": "\(Meters.peer(of: error))"])
                 afterFailure()
                 sleep(backoff.next())
             }

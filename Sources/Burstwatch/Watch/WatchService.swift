@@ -99,6 +99,7 @@ public final class WatchService {
                                                   body: message.body, properties: message.properties)
                 inFlight[sequence] = (path, message.sha)
                 inFlightPaths.insert(path)
+                Meters.watchPublished(bytes: message.body.count)
             }
             guard !inFlight.isEmpty else {
                 lastConfirm = Date()
@@ -125,11 +126,13 @@ public final class WatchService {
             moveToArchive(path, sha: sha)
         }
         for sequence in confirms.nacked {
-            if let (path, _) = inFlight.removeValue(forKey: sequence) {
+            if let (path, sha) = inFlight.removeValue(forKey: sequence) {
                 inFlightPaths.remove(path)
-                logger.warning("broker refused a file; it stays and is retried at the next rescan", metadata: ["file": "\(path)"])
+                logger.warning("broker refused a file; it stays and is retried at the next rescan",
+                               metadata: ["file": "\(path)", "sha256": "\(sha)"])
             }
         }
+        Meters.watchConfirmed(confirms.acked.count, outstanding: inFlight.count)
         if !inFlight.isEmpty, Date().timeIntervalSince(lastConfirm) > 30 {
             // No answer in time: the connection is suspect. Reconnecting makes the
             // next rescan publish these again; ingest drops the duplicates.
@@ -238,7 +241,7 @@ public final class WatchService {
             confirmedNotArchived[path] = nil
         } catch {
             if confirmedNotArchived[path] == nil {
-                logger.error("archive failed, will retry: \(error)", metadata: ["file": "\(path)"])
+                logger.error("archive failed, will retry: \(error)", metadata: ["file": "\(path)", "sha256": "\(sha)"])
             }
             confirmedNotArchived[path] = sha
         }
@@ -253,6 +256,7 @@ public final class WatchService {
         do {
             try target.move(path, sha256: String(UInt64(Date().timeIntervalSince1970 * 1e6), radix: 16))
             logger.error("quarantined: \(reason)", metadata: ["file": "\(path)"])
+            Meters.watchQuarantined()
         } catch {
             logger.error("cannot quarantine (\(reason)): \(error)", metadata: ["file": "\(path)"])
         }
