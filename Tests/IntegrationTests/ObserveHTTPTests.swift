@@ -11,12 +11,14 @@ struct ObserveHTTPTests {
     func countersFollowTheFiles() throws {
         let env = try TestEnvironment("observe")
         try env.registerDemo()
-        let ingestPort = try freePort(), watchPort = try freePort()
+        let ingestPort = try freePort(), watchPort = try freePort(), detectPort = try freePort()
+        let detect = try env.start(["detect", "--http-port", "\(detectPort)"])
         let ingest = try env.start(["ingest", "--prefetch", "50", "--http-port", "\(ingestPort)"])
         let watch = try env.start(["watch", "--dir", env.uploadDirectory, "--archive", env.archiveDirectory,
                                    "--http-port", "\(watchPort)"])
         #expect(env.eventually(timeout: 30) { httpGet(ingestPort, "/health").status == 200 }, "ingest log:\n\(ingest.log)")
         #expect(env.eventually(timeout: 30) { httpGet(watchPort, "/health").status == 200 }, "watch log:\n\(watch.log)")
+        #expect(env.eventually(timeout: 30) { httpGet(detectPort, "/health").status == 200 }, "detect log:\n\(detect.log)")
 
         // 12 one-reading files that complete two windows of the demo DMA; an exact copy
         // of one (a duplicate file); other bytes carrying two readings already sent
@@ -27,10 +29,11 @@ struct ObserveHTTPTests {
                             ("junk.bin", [0x00, 0xFF, 0x13, 0x37])]
         try env.ftpUpload(files)
         #expect(try env.eventually { try env.count("SELECT count(*) FROM files") == 14 }, "ingest log:\n\(ingest.log)")
+        // Both processes run an outbox relay; either may publish a window.
         #expect(env.eventually(timeout: 20) {
-            let scrape = metrics(ingestPort)
-            return scrape["burstwatch_ingest_queue_lag_seconds_count"] == 15 && scrape["burstwatch_outbox_published_total"] == 2
-        }, "metrics:\n\(httpGet(ingestPort, "/metrics").body)")
+            metrics(ingestPort)["burstwatch_ingest_queue_lag_seconds_count"] == 15
+                && [ingestPort, detectPort].map { metrics($0)["burstwatch_outbox_published_total"] ?? 0 }.reduce(0, +) == 2
+        }, "metrics:\n\(httpGet(ingestPort, "/metrics").body)\n\(httpGet(detectPort, "/metrics").body)")
 
         let ingested = metrics(ingestPort)
         #expect(ingested["burstwatch_ingest_files_total", ["status": "ingested"]] == 13)
@@ -54,6 +57,15 @@ struct ObserveHTTPTests {
         #expect(watched["burstwatch_watch_bytes_published_total"] == Double(files.map(\.1.count).reduce(0, +)))
         #expect(watched["burstwatch_watch_confirms_outstanding"] == 0)
         #expect(watched["burstwatch_watch_files_quarantined_total"] == nil)
+
+        // Both complete windows reach the detector; no burst in two quiet windows.
+        #expect(env.eventually(timeout: 20) { metrics(detectPort)["burstwatch_detect_windows_total"] == 2 },
+                "detect log:\n\(detect.log)")
+        let detected = metrics(detectPort)
+        #expect(detected["burstwatch_detect_window_seconds_count"] == 2)
+        #expect(detected["burstwatch_detect_window_latency_seconds_count"] == 2)
+        #expect(try #require(detected["burstwatch_detect_window_latency_seconds_sum"]) < 60)
+        #expect(!detected.samples.contains { $0.name == "burstwatch_detect_events_total" })
 
         let health = httpGet(ingestPort, "/health")
         #expect(health.status == 200)
@@ -86,6 +98,24 @@ struct ObserveHTTPTests {
         #expect(components["ingest"]?["state"] as? String == "reconnecting")
         #expect((components["ingest"]?["last_error"] as? String)?.isEmpty == false)
         #expect(ingest.isRunning, "a role keeps retrying instead of exiting")
+    }
+
+    @Test("with --processes N, worker i serves on port+i")
+    func workerPorts() throws {
+        let env = try TestEnvironment("observe-workers")
+        try env.registerDemo()
+        let port = try freePort()
+        let supervisor = try env.start(["ingest", "--processes", "2", "--http-port", "\(port)"])
+        for worker in 0..<2 {
+            #expect(env.eventually(timeout: 30) { httpGet(port + worker, "/health").status == 200 }, "log:\n\(supervisor.log)")
+        }
+        // The files are shared out between the two workers; together they ingest each once.
+        try env.ftpUpload(IngestPipelineTests.loggerFiles(count: 30))
+        let watch = try env.start(["watch", "--dir", env.uploadDirectory, "--archive", env.archiveDirectory])
+        #expect(try env.eventually { try env.count("SELECT count(*) FROM readings") == 30 }, "log:\n\(watch.log)")
+        #expect(env.eventually(timeout: 10) {
+            (0..<2).map { metrics(port + $0)["burstwatch_ingest_rows_inserted_total"] ?? 0 }.reduce(0, +) == 30
+        })
     }
 
     @Test("a port already taken stops the role at once with status 2")

@@ -107,7 +107,7 @@ public struct HealthSnapshot: Sendable, Equatable {
                                   last_error: component.lastError, reconnects: component.reconnects)
                         })
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? encoder.encode(body)) ?? Data("{}".utf8), as: UTF8.self)
     }
 }
