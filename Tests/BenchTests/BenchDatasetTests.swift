@@ -1,4 +1,4 @@
-import Network
+import WaterNetwork
 import Readings
 import Testing
 @testable import Burstwatch

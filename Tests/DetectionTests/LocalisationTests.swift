@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import Detection
-import Network
+import WaterNetwork
 
 // MARK: - Test networks and evidence
 

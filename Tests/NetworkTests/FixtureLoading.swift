@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import Network
+import WaterNetwork
 
 /// Reads a file from Tests/NetworkTests/Fixtures.
 func fixtureText(_ name: String) throws -> String {

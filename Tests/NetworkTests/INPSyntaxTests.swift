@@ -1,5 +1,5 @@
 import Testing
-import Network
+import WaterNetwork
 
 /// How the reader treats the free-form parts of the format: comments, case, order,
 /// optional fields, units.

@@ -1,5 +1,5 @@
 import Testing
-import Network
+import WaterNetwork
 
 /// Every error names the file and the line at fault, and says what is wrong.
 @Suite struct MalformedINPTests {

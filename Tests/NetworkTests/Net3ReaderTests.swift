@@ -1,5 +1,5 @@
 import Testing
-import Network
+import WaterNetwork
 
 /// EPANET's Net3 as shipped with the development scenarios (GPM, so feet and inches).
 @Suite struct Net3ReaderTests {

@@ -1,5 +1,5 @@
 import Testing
-import Network
+import WaterNetwork
 
 /// Distances checked by hand on a small network:
 ///

@@ -1,5 +1,5 @@
 import Testing
-import Network
+import WaterNetwork
 
 /// Dijkstra checked against brute force (Floyd-Warshall) on random networks, and at
 /// the 10,000-node scale on a grid whose distances are known in closed form.

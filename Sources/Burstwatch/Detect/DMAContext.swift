@@ -1,6 +1,6 @@
 import Detection
 import Foundation
-import Network
+import WaterNetwork
 import Postgres
 import Readings
 

@@ -1,5 +1,5 @@
 import Detection
-import Network
+import WaterNetwork
 import Readings
 
 /// Runs the live detector's code over a scenario exactly as the live service would see it:

@@ -1,5 +1,5 @@
 import Detection
-import Network
+import WaterNetwork
 import Readings
 
 /// How one true burst fared.

@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import Network
+import WaterNetwork
 import Readings
 
 /// A scenario folder (CONTRACTS section 2) in memory: its description, loggers, network,

@@ -1,5 +1,5 @@
 import Foundation
-import Network
+import WaterNetwork
 import Postgres
 import Readings
 

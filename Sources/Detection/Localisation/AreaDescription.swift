@@ -1,4 +1,4 @@
-import Network
+import WaterNetwork
 
 /// Turns a set of nodes into the published `AreaOfInterest`: ranked node ids, the pipes
 /// inside, their length, geometry and centroid.

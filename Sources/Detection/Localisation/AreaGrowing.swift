@@ -1,4 +1,4 @@
-import Network
+import WaterNetwork
 
 /// Grows the area of interest from the most likely node into a connected set.
 ///

@@ -1,4 +1,4 @@
-import Network
+import WaterNetwork
 
 /// Where to look for a burst: the `area_of_interest` of a burst-event/v1 message.
 /// Encodes to exactly the contract's keys: nodes, pipes, pipe_length_m, centroid {x, y},

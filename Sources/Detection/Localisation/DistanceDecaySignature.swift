@@ -1,5 +1,5 @@
 import Foundation
-import Network
+import WaterNetwork
 
 /// The simple signature model: a burst at node n lowers pressure at a logger by an
 /// amount that falls off with the network distance d between them, s = exp(-d / L).

@@ -1,5 +1,5 @@
 import Foundation
-import Network
+import WaterNetwork
 
 /// The model-based signature: the network linearised around a typical flow state, so
 /// that a small extra outflow at node n lowers the head at every node by

@@ -1,4 +1,4 @@
-import Network
+import WaterNetwork
 
 /// Finds where in the network a burst most likely is, from the pressure drops the
 /// loggers saw. Pure and deterministic; build one per network and reuse it.

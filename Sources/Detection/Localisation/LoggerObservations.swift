@@ -1,4 +1,4 @@
-import Network
+import WaterNetwork
 
 /// The evidence resolved against the network: node indices, drops and noise, with
 /// unusable entries (unknown node, non-finite values, noise not > 0) left out because
