@@ -34,7 +34,7 @@ let package = Package(
         .testTarget(name: "ReadingsTests", dependencies: ["Readings"]),
         .testTarget(name: "NetworkTests", dependencies: ["Network"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DetectionTests", dependencies: ["Detection", "Network", "Readings"]),
-        .testTarget(name: "BurstwatchTests", dependencies: ["Burstwatch", "Readings", "Detection"]),
+        .testTarget(name: "BurstwatchTests", dependencies: ["Burstwatch", "Readings", "Detection", "Network"]),
         .testTarget(name: "BenchTests", dependencies: ["Burstwatch", "Readings", "Network"]),
         .testTarget(name: "AMQPTests", dependencies: ["AMQP"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
