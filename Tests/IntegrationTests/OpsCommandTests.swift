@@ -72,7 +72,13 @@ struct OpsCommandTests {
         try consumer.consume(queue: env.topology.detectQueue)
         #expect(env.eventually(timeout: 10) { (try? env.queueDepth(env.topology.ingestQueue)) == 3 })
 
-        let (status, output) = Self.finish(try env.start(["status", "--json", "--silent-windows", "4"]))
+        let subscriberQueue = env.settings.prefix + ".subscriber"
+        try broker.declareQueue(subscriberQueue, durable: false)
+        defer { _ = try? broker.deleteQueue(subscriberQueue) }
+        try broker.publish(exchange: "", routingKey: subscriberQueue, body: Array("alert".utf8))
+        #expect(env.eventually(timeout: 10) { (try? env.queueDepth(subscriberQueue)) == 1 })
+
+        let (status, output) = Self.finish(try env.start(["status", "--json", "--silent-windows", "4", "--queue", subscriberQueue]))
         #expect(status == 0, "\(output)")
         let report = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any]
         let queues = try #require(report?["queues"] as? [[String: Any]])
@@ -80,6 +86,7 @@ struct OpsCommandTests {
         #expect(byName[env.topology.ingestQueue]?["messages"] as? Int == 3)
         #expect(byName[env.topology.detectQueue]?["consumers"] as? Int == 1)
         #expect(byName[env.topology.deadQueue]?["declared"] as? Bool == true)
+        #expect(byName[subscriberQueue]?["messages"] as? Int == 1)
 
         let dma = try #require((report?["dmas"] as? [[String: Any]])?.first)
         #expect(dma["dma"] as? String == "DEMO-1")
@@ -98,10 +105,10 @@ struct OpsCommandTests {
         #expect(events.first?["flow_increase_lps"] as? Double == 6.5)
 
         // The human form carries the same facts.
-        let (humanStatus, human) = Self.finish(try env.start(["status", "--silent-windows", "12"]))
+        let (humanStatus, human) = Self.finish(try env.start(["status", "--silent-windows", "12", "--queue", "no-such-queue-\(env.name)"]))
         #expect(humanStatus == 0)
+        #expect(human.split(separator: "\n").contains { $0.contains("no-such-queue") && $0.contains("not declared yet") }, "\(human)")
         #expect(human.contains("open-event") && !human.contains("closed-event"))
-        #expect(human.contains("not declared yet") == false)
         let silentSection = human.components(separatedBy: "silent loggers").last?.components(separatedBy: "files:").first ?? ""
         #expect(!silentSection.contains("PL01"), "PL01 is only 10 windows behind: \(human)")
         #expect(silentSection.split(separator: "\n").contains { $0.contains("PL02") && $0.contains("never") }, "\(human)")

@@ -103,12 +103,14 @@ public struct StatusReport: Sendable, Codable, Equatable {
         }
     }
 
-    public static func collect(connections: Connections, silentAfterWindows: Int = 4,
+    /// `extraQueues`: queues outside the fixed topology to report too, such as the
+    /// durable queues of `alerts tail --queue` subscribers.
+    public static func collect(connections: Connections, silentAfterWindows: Int = 4, extraQueues: [String] = [],
                                now: Date = Date()) throws -> StatusReport {
         let settings = connections.settings
         let nowMicros = Int64(now.timeIntervalSince1970 * 1_000_000)
         var report = StatusReport(generatedAt: ISOTimestamp.format(nowMicros), silentAfterWindows: silentAfterWindows)
-        report.queues = collectQueues(connections: connections)
+        report.queues = collectQueues(connections: connections, extra: extraQueues)
 
         let database = try connections.database("status")
         defer { database.close() }
@@ -168,10 +170,10 @@ public struct StatusReport: Sendable, Codable, Equatable {
     /// Every burstwatch queue under the prefix. A passive declare gives depth and
     /// consumers; a missing queue closes the channel, so each gets its own connection.
     /// An unreachable broker leaves the list empty rather than failing the whole report.
-    static func collectQueues(connections: Connections) -> [Queue] {
+    static func collectQueues(connections: Connections, extra: [String]) -> [Queue] {
         let topology = Topology(prefix: connections.settings.prefix)
         var queues: [Queue] = []
-        for name in [topology.ingestQueue, topology.detectQueue, topology.deadQueue] {
+        for name in [topology.ingestQueue, topology.detectQueue, topology.deadQueue] + extra {
             guard let broker = try? connections.broker("status", heartbeatSeconds: 0) else { return queues }
             defer { broker.close() }
             if let info = try? broker.queueInfo(name) {
