@@ -57,7 +57,13 @@ struct OpsCommandTests {
             UNION ALL
             SELECT 'PL01', 'pressure', $1::timestamptz + n * interval '15 minutes', 40 FROM generate_series(0, 10) n
             """, [Self.ISOTimestampText(Self.day)])
-        _ = try env.query("INSERT INTO dma_clock (dma, newest_ts) VALUES ('DEMO-1', $1)", [Self.ISOTimestampText(Self.day + 21 * Self.window)])
+        // 21 windows, the first 12 announced.
+        _ = try env.query("""
+            INSERT INTO windows (dma, window_start, window_end, received, announced_at)
+            SELECT 'DEMO-1', $1::timestamptz + n * interval '15 minutes', $1::timestamptz + (n + 1) * interval '15 minutes', 2,
+                   CASE WHEN n < 12 THEN now() END
+            FROM generate_series(0, 20) n
+            """, [Self.ISOTimestampText(Self.day)])
         try Self.store(Self.event("open-event", state: .opened, detectedAt: Self.day + 20 * Self.window), in: env)
         try Self.store(Self.event("closed-event", state: .closed, detectedAt: Self.day + 5 * Self.window), in: env)
 
@@ -91,8 +97,13 @@ struct OpsCommandTests {
         let dma = try #require((report?["dmas"] as? [[String: Any]])?.first)
         #expect(dma["dma"] as? String == "DEMO-1")
         #expect(dma["newest_reading"] as? String == "2026-03-02T05:00:00Z")
-        #expect(dma["behind_data_clock_seconds"] as? Int == 900)
         #expect((dma["age_seconds"] as? Int ?? 0) > 0)
+        #expect(dma["windows_complete"] as? Int == 12 && dma["windows_open"] as? Int == 9)
+        let channels = try #require(dma["channels"] as? [[String: Any]])
+        #expect(channels.count == 6)
+        let pl01 = channels.first { $0["logger_id"] as? String == "PL01" }
+        #expect(pl01?["newest_reading"] as? String == "2026-03-02T02:30:00Z")
+        #expect(pl01?["behind_dma_seconds"] as? Int == 10 * 900)
 
         let silent = try #require(report?["silent_loggers"] as? [[String: Any]])
         let silentIDs = Set(silent.compactMap { $0["logger_id"] as? String })

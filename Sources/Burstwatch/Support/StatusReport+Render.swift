@@ -20,10 +20,11 @@ extension StatusReport {
         if dmas.isEmpty {
             out += "  none registered\n"
         } else {
-            var table = TextTable(["DMA", "CHANNELS", "NEWEST READING", "AGE", "DATA CLOCK", "BEHIND CLOCK", "WINDOWS DONE"])
+            var table = TextTable(["DMA", "CHANNELS", "NEWEST READING", "AGE", "OLDEST CHANNEL BEHIND", "WINDOWS DONE", "OPEN"])
             for dma in dmas {
-                table.add([dma.dma, "\(dma.channels)", dma.newestReading ?? "never", dma.ageSeconds.map(humanDuration) ?? "-",
-                           dma.dataClock ?? "-", dma.behindDataClockSeconds.map(humanDuration) ?? "-", "\(dma.windowsComplete)"])
+                let laggard = dma.channels.compactMap(\.behindDMASeconds).max()
+                table.add([dma.dma, "\(dma.channels.count)", dma.newestReading ?? "never", dma.ageSeconds.map(humanDuration) ?? "-",
+                           laggard.map(humanDuration) ?? "-", "\(dma.windowsComplete)", "\(dma.windowsOpen)"])
             }
             out += table.render()
         }

@@ -17,16 +17,25 @@ public struct StatusReport: Sendable, Codable, Equatable {
 
     public struct DMAStatus: Sendable, Codable, Equatable {
         public var dma: String
-        public var channels: Int
         /// Data time of the DMA's newest reading; nil when none arrived yet.
         public var newestReading: String?
         /// Wall clock now minus the newest reading: how far the data lags real time.
         public var ageSeconds: Int64?
-        /// The DMA's newest data time as the window tracker saw it (dma_clock).
-        public var dataClock: String?
-        /// Data clock minus the newest stored reading (normally 0).
-        public var behindDataClockSeconds: Int64?
+        /// Windows announced to detection, and windows still waiting for data or grace.
         public var windowsComplete: Int
+        public var windowsOpen: Int
+        /// Every logger channel of the DMA with its own newest reading.
+        public var channels: [ChannelStatus]
+    }
+
+    public struct ChannelStatus: Sendable, Codable, Equatable {
+        public var loggerID: String
+        public var channel: String
+        public var newestReading: String?
+        /// Wall clock now minus this channel's newest reading.
+        public var ageSeconds: Int64?
+        /// The DMA's newest reading minus this channel's: 0 for the most recent channel.
+        public var behindDMASeconds: Int64?
     }
 
     public struct SilentLogger: Sendable, Codable, Equatable {
@@ -108,7 +117,8 @@ public struct StatusReport: Sendable, Codable, Equatable {
     public static func collect(connections: Connections, silentAfterWindows: Int = 4, extraQueues: [String] = [],
                                now: Date = Date()) throws -> StatusReport {
         let settings = connections.settings
-        let nowMicros = Int64(now.timeIntervalSince1970 * 1_000_000)
+        // Whole seconds: ages are shown in seconds and the header reads better without micros.
+        let nowMicros = Int64(now.timeIntervalSince1970.rounded(.down)) * 1_000_000
         var report = StatusReport(generatedAt: ISOTimestamp.format(nowMicros), silentAfterWindows: silentAfterWindows)
         report.queues = collectQueues(connections: connections, extra: extraQueues)
 
@@ -125,22 +135,22 @@ public struct StatusReport: Sendable, Codable, Equatable {
             """).rows.map {
                 ChannelLatest(loggerID: $0[0] ?? "", channel: $0[1] ?? "", dma: $0[2] ?? "", newest: $0[3].flatMap { Int64($0) })
             }
-        let clocks = Dictionary(try database.execute(
-            "SELECT dma, (extract(epoch FROM newest_ts) * 1000000)::bigint FROM dma_clock").rows.compactMap { row in
-                row[1].flatMap { Int64($0) }.map { (row[0] ?? "", $0) }
-            }, uniquingKeysWith: { a, _ in a })
-        let windowsComplete = Dictionary(try database.execute(
-            "SELECT dma, count(*) FROM windows WHERE announced_at IS NOT NULL GROUP BY dma").rows.map {
-                ($0[0] ?? "", Int($0[1] ?? "0") ?? 0)
-            }, uniquingKeysWith: { a, _ in a })
+        let windowCounts = Dictionary(try database.execute("""
+            SELECT dma, count(*) FILTER (WHERE announced_at IS NOT NULL), count(*) FILTER (WHERE announced_at IS NULL)
+            FROM windows GROUP BY dma
+            """).rows.map { ($0[0] ?? "", (complete: Int($0[1] ?? "0") ?? 0, open: Int($0[2] ?? "0") ?? 0)) },
+            uniquingKeysWith: { a, _ in a })
         for (dma, members) in Dictionary(grouping: channels, by: \.dma).sorted(by: { $0.key < $1.key }) {
             let newest = members.compactMap(\.newest).max()
-            let clock = clocks[dma]
+            let age = { (micros: Int64) in (nowMicros - micros) / 1_000_000 }
             report.dmas.append(DMAStatus(
-                dma: dma, channels: members.count, newestReading: newest.map(ISOTimestamp.format),
-                ageSeconds: newest.map { (nowMicros - $0) / 1_000_000 }, dataClock: clock.map(ISOTimestamp.format),
-                behindDataClockSeconds: newest.flatMap { newest in clock.map { ($0 - newest) / 1_000_000 } },
-                windowsComplete: windowsComplete[dma] ?? 0))
+                dma: dma, newestReading: newest.map(ISOTimestamp.format), ageSeconds: newest.map(age),
+                windowsComplete: windowCounts[dma]?.complete ?? 0, windowsOpen: windowCounts[dma]?.open ?? 0,
+                channels: members.map { member in
+                    ChannelStatus(loggerID: member.loggerID, channel: member.channel,
+                                  newestReading: member.newest.map(ISOTimestamp.format), ageSeconds: member.newest.map(age),
+                                  behindDMASeconds: member.newest.flatMap { mine in newest.map { ($0 - mine) / 1_000_000 } })
+                }))
         }
         report.silentLoggers = silent(channels, windowSeconds: settings.windowSeconds, windows: silentAfterWindows)
 
@@ -187,6 +197,7 @@ public struct StatusReport: Sendable, Codable, Equatable {
 
     public func json() throws -> String {
         let encoder = JSONEncoder()
+        // loggerID -> logger_id, behindDMASeconds -> behind_dma_seconds.
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
