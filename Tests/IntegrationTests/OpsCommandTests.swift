@@ -123,6 +123,16 @@ struct OpsCommandTests {
         let silentSection = human.components(separatedBy: "silent loggers").last?.components(separatedBy: "files:").first ?? ""
         #expect(!silentSection.contains("PL01"), "PL01 is only 10 windows behind: \(human)")
         #expect(silentSection.split(separator: "\n").contains { $0.contains("PL02") && $0.contains("never") }, "\(human)")
+
+        // Without a broker the report still shows what the database knows, and says why queues are missing.
+        var environment = env.environment
+        environment["BURSTWATCH_AMQP_URL"] = "amqp://guest@127.0.0.1:1/%2f"
+        let noBroker = Self.finish(try RoleProcess(arguments: ["status", "--json"], environment: environment, logName: env.name))
+        #expect(noBroker.status == 0, "\(noBroker.output)")
+        let partial = try JSONSerialization.jsonObject(with: Data(noBroker.output.utf8)) as? [String: Any]
+        #expect((partial?["queues"] as? [Any])?.isEmpty == true)
+        #expect((partial?["broker_error"] as? String)?.isEmpty == false)
+        #expect((partial?["open_events"] as? [Any])?.count == 1)
     }
 
     @Test("config check passes on working services, fails with ✘ and a reason on a dead broker, and never prints a password")

@@ -7,7 +7,7 @@ extension StatusReport {
 
         out += "\nqueues:\n"
         if queues.isEmpty {
-            out += "  broker unreachable\n"
+            out += "  broker unreachable: \(brokerError ?? "unknown reason")\n"
         } else {
             var table = TextTable(["QUEUE", "READY", "CONSUMERS"])
             for queue in queues {

@@ -74,6 +74,9 @@ public struct StatusReport: Sendable, Codable, Equatable {
     public var generatedAt: String
     public var silentAfterWindows: Int
     public var queues: [Queue] = []
+    /// Why the queues are missing: the broker could not be reached (the rest of the
+    /// report comes from the database and is still shown).
+    public var brokerError: String?
     public var dmas: [DMAStatus] = []
     public var silentLoggers: [SilentLogger] = []
     public var files: [FileCount] = []
@@ -120,7 +123,7 @@ public struct StatusReport: Sendable, Codable, Equatable {
         // Whole seconds: ages are shown in seconds and the header reads better without micros.
         let nowMicros = Int64(now.timeIntervalSince1970.rounded(.down)) * 1_000_000
         var report = StatusReport(generatedAt: ISOTimestamp.format(nowMicros), silentAfterWindows: silentAfterWindows)
-        report.queues = collectQueues(connections: connections, extra: extraQueues)
+        (report.queues, report.brokerError) = collectQueues(connections: connections, extra: extraQueues)
 
         let database = try connections.database("status")
         defer { database.close() }
@@ -179,12 +182,17 @@ public struct StatusReport: Sendable, Codable, Equatable {
 
     /// Every burstwatch queue under the prefix. A passive declare gives depth and
     /// consumers; a missing queue closes the channel, so each gets its own connection.
-    /// An unreachable broker leaves the list empty rather than failing the whole report.
-    static func collectQueues(connections: Connections, extra: [String]) -> [Queue] {
+    /// An unreachable broker gives no queues and the reason, rather than failing the whole report.
+    static func collectQueues(connections: Connections, extra: [String]) -> (queues: [Queue], error: String?) {
         let topology = Topology(prefix: connections.settings.prefix)
         var queues: [Queue] = []
         for name in [topology.ingestQueue, topology.detectQueue, topology.deadQueue] + extra {
-            guard let broker = try? connections.broker("status", heartbeatSeconds: 0) else { return queues }
+            let broker: AMQPConnection
+            do {
+                broker = try connections.broker("status", heartbeatSeconds: 0)
+            } catch {
+                return ([], "\(error)".split(separator: "\n").first.map(String.init) ?? "\(error)")
+            }
             defer { broker.close() }
             if let info = try? broker.queueInfo(name) {
                 queues.append(Queue(name: name, declared: true, messages: info.messageCount, consumers: info.consumerCount))
@@ -192,7 +200,7 @@ public struct StatusReport: Sendable, Codable, Equatable {
                 queues.append(Queue(name: name, declared: false, messages: 0, consumers: 0))
             }
         }
-        return queues
+        return (queues, nil)
     }
 
     public func json() throws -> String {
