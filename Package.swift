@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "ReadingsTests", dependencies: ["Readings"]),
         .testTarget(name: "NetworkTests", dependencies: ["WaterNetwork"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DetectionTests", dependencies: ["Detection", "WaterNetwork", "Readings"]),
-        .testTarget(name: "BurstwatchTests", dependencies: ["Burstwatch", "Readings", "Detection"]),
+        .testTarget(name: "BurstwatchTests", dependencies: ["Burstwatch", "Readings", "Detection", "WaterNetwork"]),
         .testTarget(name: "MapTests", dependencies: ["BurstwatchHTTP", "Burstwatch", "WaterNetwork", "Detection"]),
         .testTarget(name: "BenchTests", dependencies: ["Burstwatch", "Readings", "WaterNetwork"]),
         .testTarget(name: "AMQPTests", dependencies: ["AMQP"]),

@@ -5,7 +5,12 @@ import Foundation
 // Exit status (CONTRACTS.md section 5): 0 success, 1 runtime failure, 2 bad usage or
 // configuration, each failure with a one-line reason on stderr.
 do {
-    var command = try BurstwatchCommand.parseAsRoot()
+    let (arguments, configPath) = try ConfigPath.extract(from: Array(CommandLine.arguments.dropFirst()))
+    if let configPath {
+        ConfigPath.fromCommandLine = configPath
+        setenv(SettingsSources.configVariable, configPath, 1)
+    }
+    var command = try BurstwatchCommand.parseAsRoot(arguments)
     try command.run()
     exit(0)
 } catch let error as ConfigurationError {
