@@ -140,7 +140,7 @@ CREATE INDEX IF NOT EXISTS burst_events_open ON burst_events (dma) WHERE state <
 --   burstwatch_reader  reads what status, the map and alert exports show.
 --
 -- Roles belong to the whole cluster, grants to this database. A later migration that
--- adds a table must grant on it here too: nothing is granted by default.
+-- adds a table must grant on it itself: nothing is granted by default.
 
 -- Create the groups once per cluster. Needs CREATEROLE (or superuser) the first time
 -- only; a migrating user without it fails here with the statements a superuser must
