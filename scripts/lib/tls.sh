@@ -15,7 +15,7 @@ tls_prepare() {
     rm -rf -- "$TLS_DIR"
     mkdir -p -- "$TLS_DIR"
     (
-        cd "$TLS_DIR"
+        cd "$TLS_DIR" || exit 1
         umask 022
         quiet() { "$@" >>openssl.log 2>&1 || { show_log_tail openssl.log; die "tls: $1 failed"; }; }
         for ca in ca other-ca; do
