@@ -6,7 +6,7 @@ size; the main process then executes one INSERT per file into `readings` (the sa
 table shape burstwatch writes: logger_id, channel, ts, value in l/s or m, unique on
 logger_id, channel, ts) and commits once at the end.
 
-    python3 bench/original_method.py --dir FILES --dsn postgresql://... \
+    BURSTWATCH_BENCH_DSN=postgresql://... python3 bench/original_method.py --dir FILES \
         --registry loggers.csv --processes 2 --chunksize 100
 
 Prints one JSON line: {"seconds": ..., "files": ..., "rows": ...}. The time runs from
@@ -66,11 +66,16 @@ def read_file(path):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dir", required=True, help="folder of logger files")
-    parser.add_argument("--dsn", required=True, help="libpq connection string or URL")
+    # The DSN may hold a password, so burstwatch hands it over in the environment,
+    # never on the command line (where `ps` shows it to every user).
+    parser.add_argument("--dsn", default=os.environ.get("BURSTWATCH_BENCH_DSN"),
+                        help="libpq connection string or URL (default: $BURSTWATCH_BENCH_DSN)")
     parser.add_argument("--registry", required=True, help="loggers.csv with each channel's unit")
     parser.add_argument("--processes", type=int, default=os.cpu_count())
     parser.add_argument("--chunksize", type=int, default=100)
     args = parser.parse_args()
+    if not args.dsn:
+        parser.error("give --dsn or set BURSTWATCH_BENCH_DSN")
     registry = load_registry(args.registry)
 
     started = time.perf_counter()

@@ -137,6 +137,14 @@ public final class AMQPConnection: @unchecked Sendable {  // @unchecked: all sta
                         message: "cannot use CA file \(caCertPath): \(statusText(status))")
                 }
             }
+            if let certPath = endpoint.certPath, let keyPath = endpoint.keyPath {
+                let status = amqp_ssl_socket_set_key(socket, certPath, keyPath)
+                guard status == AMQP_STATUS_OK.rawValue else {
+                    throw AMQPError(
+                        .connectFailed, operation: operation,
+                        message: "cannot use client certificate \(certPath) with key \(keyPath): \(statusText(status))")
+                }
+            }
             amqp_ssl_socket_set_verify_peer(socket, endpoint.verifyPeer ? 1 : 0)
             amqp_ssl_socket_set_verify_hostname(socket, endpoint.verifyPeer ? 1 : 0)
         }

@@ -49,6 +49,7 @@ enum AMQPURLParser {
             endpoint.vhost = try percentDecode(path, part: "vhost")
         }
         try parseQuery(query, into: &endpoint)
+        try checkTLSOptions(endpoint)
         return endpoint
     }
 
@@ -84,6 +85,8 @@ enum AMQPURLParser {
             let value = parts.count > 1 ? try percentDecode(parts[1], part: "query parameter") : ""
             switch key {
             case "cacertfile": endpoint.caCertPath = value
+            case "certfile": endpoint.certPath = value
+            case "keyfile": endpoint.keyPath = value
             case "verify":
                 switch value {
                 case "verify_peer": endpoint.verifyPeer = true
@@ -92,6 +95,17 @@ enum AMQPURLParser {
                 }
             default: break  // other spec parameters (heartbeat, ...) are set through the API instead
             }
+        }
+    }
+
+    /// TLS options on a plain amqp:// URL would silently not encrypt anything, and a
+    /// certificate without its key (or the reverse) cannot be used: both are refused.
+    static func checkTLSOptions(_ endpoint: AMQPEndpoint) throws {
+        if !endpoint.tls, endpoint.caCertPath != nil || endpoint.certPath != nil || endpoint.keyPath != nil {
+            throw invalid("TLS options (cacertfile, certfile, keyfile) need an amqps:// URL")
+        }
+        if (endpoint.certPath == nil) != (endpoint.keyPath == nil) {
+            throw invalid("a client certificate needs both certfile and keyfile")
         }
     }
 

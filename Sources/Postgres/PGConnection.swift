@@ -40,6 +40,8 @@ public final class PGConnection {
                 "the database connection string is neither valid libpq key=value text nor a "
                     + "postgresql:// URL (not shown, as it may contain a password)")
         }
+        if let problem = PGConnectionSecrets.urlProblem(conninfo) { throw PGError.configuration(problem) }
+        let secrets = [password, PGConnectionSecrets.embeddedPassword(conninfo)]
         // libpq reads these arrays in order and the last non-empty value wins; entries
         // before "dbname" (expanded from conninfo) are defaults, entries after it override.
         var parameters: [(String, String)] = [("connect_timeout", "10")]
@@ -59,7 +61,7 @@ public final class PGConnection {
             throw PGError.connection("could not connect: libpq could not allocate a connection")
         }
         guard PQstatus(connection) == CONNECTION_OK else {
-            let reason = PGConnection.errorMessage(of: connection)
+            let reason = PGConnectionSecrets.scrub(PGConnection.errorMessage(of: connection), passwords: secrets)
             PQfinish(connection)
             throw PGError.connection("could not connect: \(reason)")
         }

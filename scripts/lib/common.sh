@@ -19,12 +19,18 @@ FTP_PORT="${BURSTWATCH_FTP_PORT:-2121}"
 FTP_PASV_MIN="${BURSTWATCH_FTP_PASV_MIN:-30000}"
 FTP_PASV_MAX="${BURSTWATCH_FTP_PASV_MAX:-39999}"
 START_TIMEOUT="${BURSTWATCH_START_TIMEOUT:-120}"
+# Opt-in TLS (BURSTWATCH_TLS=1, scripts/lib/tls.sh): a throwaway CA and certificates
+# under the run directory, PostgreSQL with ssl=on, and a RabbitMQ TLS listener on
+# AMQPS_PORT beside the plain one. Off by default: nothing changes without it.
+TLS_ENABLED="${BURSTWATCH_TLS:-0}"
+TLS_DIR="$RUN_DIR/tls"
+AMQPS_PORT="${BURSTWATCH_AMQPS_PORT:-$((AMQP_PORT - 1))}"
 
 LOOPBACK=127.0.0.1
 UPLOAD_DIR="$RUN_DIR/ftp/upload"
 
 # Variables a non-root caller may set; kept across the sudo re-exec.
-PRESERVED_ENV="BURSTWATCH_RUN_DIR,BURSTWATCH_PG_PORT,BURSTWATCH_AMQP_PORT,BURSTWATCH_AMQP_DIST_PORT,BURSTWATCH_EPMD_PORT,BURSTWATCH_FTP_PORT,BURSTWATCH_FTP_PASV_MIN,BURSTWATCH_FTP_PASV_MAX,BURSTWATCH_START_TIMEOUT"
+PRESERVED_ENV="BURSTWATCH_RUN_DIR,BURSTWATCH_PG_PORT,BURSTWATCH_AMQP_PORT,BURSTWATCH_AMQP_DIST_PORT,BURSTWATCH_EPMD_PORT,BURSTWATCH_FTP_PORT,BURSTWATCH_FTP_PASV_MIN,BURSTWATCH_FTP_PASV_MAX,BURSTWATCH_START_TIMEOUT,BURSTWATCH_TLS,BURSTWATCH_AMQPS_PORT"
 
 # Progress goes to stderr: stdout of `services start|env` is meant for `eval`.
 log() { printf '%s\n' "$*" >&2; }
@@ -95,6 +101,15 @@ print_env() {
         BURSTWATCH_AMQP_URL "amqp://guest:guest@$LOOPBACK:$AMQP_PORT/%2f" \
         BURSTWATCH_FTP_URL "ftp://$LOOPBACK:$FTP_PORT/upload/" \
         BURSTWATCH_UPLOAD_DIR "$UPLOAD_DIR"
+    if [[ "$TLS_ENABLED" == 1 ]]; then
+        # What the TLS integration tests (and a curious operator) need to connect.
+        printf 'export %s=%q\n' \
+            BURSTWATCH_TLS_CA_FILE "$TLS_DIR/ca.pem" \
+            BURSTWATCH_TLS_OTHER_CA_FILE "$TLS_DIR/other-ca.pem" \
+            BURSTWATCH_TLS_CLIENT_CERT "$TLS_DIR/client.pem" \
+            BURSTWATCH_TLS_CLIENT_KEY "$TLS_DIR/client.key" \
+            BURSTWATCH_TLS_AMQPS_PORT "$AMQPS_PORT"
+    fi
 }
 
 # Creates the run directory. It must belong to root: daemons running as other

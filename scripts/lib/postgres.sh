@@ -51,11 +51,33 @@ EOF
 # One role must prove that a wrong password is refused (Tests/PostgresTests): it
 # alone logs in with a password, so its line must come before the trust lines.
 # Also applied to clusters made before this line existed.
+# Likewise every member of the group burstwatch_password_required: the security
+# tests create least-privilege login users in it to prove passwords are checked
+# and never logged.
 pg_require_password_for_test_role() {
-    local hba="$PG_DATA/pg_hba.conf"
-    grep -q '^host all burstwatch_pwtest ' "$hba" && return 0
-    sed -i '1i host all burstwatch_pwtest 127.0.0.1/32 scram-sha-256' "$hba"
-    if pg_is_running; then as_postgres "$PG_BIN/pg_ctl" reload -D "$PG_DATA" >/dev/null; fi
+    local hba="$PG_DATA/pg_hba.conf" changed=0
+    if ! grep -q '^host all burstwatch_pwtest ' "$hba"; then
+        sed -i '1i host all burstwatch_pwtest 127.0.0.1/32 scram-sha-256' "$hba"
+        changed=1
+    fi
+    if ! grep -q '^host all +burstwatch_password_required ' "$hba"; then
+        sed -i '1i host all +burstwatch_password_required 127.0.0.1/32 scram-sha-256' "$hba"
+        changed=1
+    fi
+    if ((changed)) && pg_is_running; then as_postgres "$PG_BIN/pg_ctl" reload -D "$PG_DATA" >/dev/null; fi
+    return 0
+}
+
+# With BURSTWATCH_TLS=1: ssl=on with the throwaway server certificate (its key must
+# belong to the postgres user). Plain connections keep working; clients choose
+# with sslmode.
+pg_tls_options() {
+    [[ "$TLS_ENABLED" == 1 ]] || return 0
+    mkdir -p -- "$PG_BASE/tls"
+    cp -- "$TLS_DIR/server.pem" "$TLS_DIR/server.key" "$PG_BASE/tls/"
+    chown -R "$PG_OS_USER:" -- "$PG_BASE/tls"
+    chmod 600 -- "$PG_BASE/tls/server.key"
+    printf ' -c ssl=on -c ssl_cert_file=%s -c ssl_key_file=%s' "$PG_BASE/tls/server.pem" "$PG_BASE/tls/server.key"
 }
 
 pg_start() {
@@ -75,13 +97,14 @@ pg_start() {
     pg_require_password_for_test_role
     touch -- "$PG_LOG" && chown "$PG_OS_USER:" -- "$PG_LOG"
 
-    log "postgresql: starting on $LOOPBACK:$PG_PORT"
+    local tls_options; tls_options="$(pg_tls_options)"
+    log "postgresql: starting on $LOOPBACK:$PG_PORT${tls_options:+ (ssl=on)}"
     # setsid: the server must not share the caller's process group, or a
     # Ctrl-C aimed at `swift test` would also shut the database down.
     # cd /: the postgres user may not be able to read the caller's directory.
     (cd / && setsid -w runuser -u "$PG_OS_USER" -- "$PG_BIN/pg_ctl" start \
         -D "$PG_DATA" -l "$PG_LOG" -w -t "$START_TIMEOUT" \
-        -o "-c listen_addresses=$LOOPBACK -p $PG_PORT -k '$PG_SOCKET_DIR'" \
+        -o "-c listen_addresses=$LOOPBACK -p $PG_PORT -k '$PG_SOCKET_DIR'$tls_options" \
         >/dev/null 2>>"$PG_LOG" </dev/null) || {
         show_log_tail "$PG_LOG"
         die "postgresql: did not start"

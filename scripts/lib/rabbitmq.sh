@@ -70,6 +70,18 @@ rabbit_prepare_files() {
 loopback_users.guest = true
 log.file.level = info
 EOF
+    if [[ "$TLS_ENABLED" == 1 ]]; then
+        # Mutual TLS on a second listener: the broker checks the client certificate
+        # against the throwaway CA and refuses clients without one.
+        cat >>"$RABBIT_BASE/rabbitmq.conf" <<EOF
+listeners.ssl.default = $LOOPBACK:$AMQPS_PORT
+ssl_options.cacertfile = $TLS_DIR/ca.pem
+ssl_options.certfile = $TLS_DIR/server.pem
+ssl_options.keyfile = $TLS_DIR/server.key
+ssl_options.verify = verify_peer
+ssl_options.fail_if_no_peer_cert = true
+EOF
+    fi
     : >"$RABBIT_BASE/rabbitmq-env.conf"
 }
 
@@ -97,6 +109,7 @@ rabbit_start() {
     fi
     require_free_port "$AMQP_PORT" rabbitmq
     require_free_port "$AMQP_DIST_PORT" "rabbitmq (distribution)"
+    if [[ "$TLS_ENABLED" == 1 ]]; then require_free_port "$AMQPS_PORT" "rabbitmq (TLS)"; fi
     rabbit_prepare_files
     rm -f -- "$RABBIT_PID_FILE"
 
@@ -154,6 +167,9 @@ rabbit_status() {
         local state=running
         rabbitmqctl_here -q ping >/dev/null 2>&1 || state="running (not answering)"
         printf 'rabbitmq    %s  %s:%s  node %s\n' "$state" "$LOOPBACK" "$AMQP_PORT" "$RABBIT_NODENAME"
+        if grep -q '^listeners.ssl' "$RABBIT_BASE/rabbitmq.conf" 2>/dev/null; then
+            printf 'rabbitmq    TLS listener on %s\n' "$(sed -n 's/^listeners.ssl.default = //p' "$RABBIT_BASE/rabbitmq.conf")"
+        fi
     else
         printf 'rabbitmq    stopped\n'
         return 1

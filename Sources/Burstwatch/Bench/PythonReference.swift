@@ -31,9 +31,11 @@ struct PythonReference {
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script, "--dir", filesDirectory, "--dsn", world.settings.databaseURL, "--registry", registryPath,
+        process.arguments = [script, "--dir", filesDirectory, "--registry", registryPath,
                              "--processes", "\(processes)", "--chunksize", "\(chunkSize)"]
         var environment = ProcessInfo.processInfo.environment
+        // In the environment, not the arguments: the URL may carry a password.
+        environment["BURSTWATCH_BENCH_DSN"] = world.settings.databaseURL
         if let password = world.settings.databasePassword { environment["PGPASSWORD"] = password }
         process.environment = environment
         let output = Pipe(), errors = Pipe()

@@ -1,4 +1,6 @@
+import AMQP
 import Foundation
+import Postgres
 
 /// A configuration problem: bad usage, a missing file, an unreadable secret.
 /// The CLI maps it to exit status 2 with its message as the one-line reason.
@@ -14,6 +16,9 @@ public struct Settings: Sendable {
     public var amqpURL: String
     /// From BURSTWATCH_AMQP_PASSWORD_FILE; overrides any password in the URL.
     public var amqpPassword: String?
+    /// TLS to the broker beyond what the amqps:// URL says (BURSTWATCH_AMQP_CA_FILE, ...);
+    /// each one set overrides the URL's query parameter.
+    public var amqpTLS = AMQPTLSSettings()
     public var databaseURL: String
     /// From BURSTWATCH_DATABASE_PASSWORD_FILE.
     public var databasePassword: String?
@@ -51,8 +56,16 @@ public struct Settings: Sendable {
         var settings = Settings()
         if let url = env["BURSTWATCH_AMQP_URL"], !url.isEmpty { settings.amqpURL = url }
         if let url = env["BURSTWATCH_DATABASE_URL"], !url.isEmpty { settings.databaseURL = url }
+        settings.amqpTLS = try AMQPTLSSettings.fromEnvironment(env)
         settings.amqpPassword = try readSecret(env["BURSTWATCH_AMQP_PASSWORD_FILE"], variable: "BURSTWATCH_AMQP_PASSWORD_FILE")
         settings.databasePassword = try readSecret(env["BURSTWATCH_DATABASE_PASSWORD_FILE"], variable: "BURSTWATCH_DATABASE_PASSWORD_FILE")
+        // A broken broker URL or TLS option is bad configuration (exit 2), found here
+        // rather than retried forever by a role's reconnect loop. Never echoes the URL.
+        do {
+            _ = try settings.amqpTLS.apply(to: AMQPEndpoint(url: settings.amqpURL))
+        } catch let error as AMQPError {
+            throw ConfigurationError("BURSTWATCH_AMQP_URL: \(error.message)")
+        }
         if let prefix = env["BURSTWATCH_PREFIX"], !prefix.isEmpty {
             guard prefix.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
                 throw ConfigurationError("BURSTWATCH_PREFIX \"\(prefix)\" may only hold letters, digits, '-', '_' and '.'")
@@ -90,5 +103,26 @@ public struct Settings: Sendable {
         guard chars.count == 4, let hh = Int(String(chars[0..<2])), let mm = Int(String(chars[2..<4])),
               hh <= 18, mm < 60 else { return nil }
         return (signChar == "-" ? -1 : 1) * (hh * 3600 + mm * 60)
+    }
+}
+
+/// Printing or logging settings shows where they point, never a password: the URLs
+/// are shown redacted and the password fields only as set or not.
+extension Settings: CustomStringConvertible, CustomReflectable {
+    public var description: String {
+        "Settings(amqp: \(redactedAMQPURL), database: \(PGConnectionSettings.redacted(databaseURL)), prefix: \(prefix))"
+    }
+
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "amqpURL": redactedAMQPURL, "amqpPassword": amqpPassword == nil ? "<unset>" : "<redacted>",
+            "databaseURL": PGConnectionSettings.redacted(databaseURL),
+            "databasePassword": databasePassword == nil ? "<unset>" : "<redacted>",
+            "prefix": prefix, "graceSeconds": graceSeconds, "windowSeconds": windowSeconds,
+        ])
+    }
+
+    private var redactedAMQPURL: String {
+        (try? AMQPEndpoint(url: amqpURL).redactedURL) ?? "<unparseable AMQP URL>"
     }
 }

@@ -13,7 +13,7 @@ public struct Connections: Sendable {
     }
 
     public func broker(_ connectionName: String, heartbeatSeconds: Int = 30) throws -> AMQPConnection {
-        let endpoint = try AMQPEndpoint(url: settings.amqpURL, passwordOverride: settings.amqpPassword)
+        let endpoint = try settings.amqpTLS.apply(to: AMQPEndpoint(url: settings.amqpURL, passwordOverride: settings.amqpPassword))
         return try AMQPConnection(endpoint: endpoint, heartbeatSeconds: heartbeatSeconds,
                                   connectionName: "burstwatch-\(connectionName)")
     }
