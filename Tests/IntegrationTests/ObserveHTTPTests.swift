@@ -104,7 +104,7 @@ struct ObserveHTTPTests {
     func workerPorts() throws {
         let env = try TestEnvironment("observe-workers")
         try env.registerDemo()
-        let port = try freePort()
+        let port = try freePort(following: 1)
         let supervisor = try env.start(["ingest", "--processes", "2", "--http-port", "\(port)"])
         for worker in 0..<2 {
             #expect(env.eventually(timeout: 30) { httpGet(port + worker, "/health").status == 200 }, "log:\n\(supervisor.log)")
@@ -157,23 +157,30 @@ struct ObserveHTTPTests {
 
 // MARK: - HTTP helpers
 
-/// A port nothing listens on right now (bound to port 0 and released).
-func freePort() throws -> Int {
+/// A port nothing listens on right now, with `following` free ports after it. Taken
+/// below the kernel's ephemeral range (32768 and up), where the outgoing connections
+/// of tests running in parallel would otherwise grab it between the check and the use.
+func freePort(following: Int = 0) throws -> Int {
+    for _ in 0..<200 {
+        let port = Int.random(in: 20_000..<(32_000 - following))
+        if (port...(port + following)).allSatisfy(canBind) { return port }
+    }
+    throw TestSetupError("no free port found")
+}
+
+private func canBind(_ port: Int) -> Bool {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw TestSetupError("socket failed") }
+    guard fd >= 0 else { return false }
     defer { close(fd) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+    address.sin_port = UInt16(port).bigEndian
+    return withUnsafePointer(to: &address) { pointer in
         pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-            bind(fd, raw, length) == 0 && getsockname(fd, raw, &length) == 0
+            bind(fd, raw, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
         }
     }
-    guard bound else { throw TestSetupError("bind failed") }
-    return Int(UInt16(bigEndian: address.sin_port))
 }
 
 /// GET over HTTP with curl; status 0 when nothing answered.

@@ -49,8 +49,8 @@ struct LineLogHandler: LogHandler {
     /// `level`, `component` (the swift-log label, e.g. burstwatch.ingest), `message`, and
     /// then each metadata field under its own key (`file`, `sha256`, `logger` (a data
     /// logger's id), `dma`, `window`, …); a field named like one of the four fixed keys
-    /// is prefixed with `meta_`. Lists and
-    /// dictionaries in metadata stay JSON arrays and objects.
+    /// is prefixed with `meta_`. Lists and dictionaries in metadata stay JSON arrays and
+    /// objects.
     static func render(time: Date, level: Logger.Level, label: String, message: String,
                        metadata: Logger.Metadata, json: Bool) -> String {
         let stamp = timeFormat.withLock { $0.string(from: time) }

@@ -22,12 +22,15 @@ public final class ObserveServer: Sendable {
     /// Serves `/metrics` and `/health` for `role`, plus whatever `extraRoutes` adds
     /// (e.g. the map's routes) on the same router.
     public static func start(host: String, port: Int, role: String, logger: Logger = Logs.logger("http"),
-                             extraRoutes: @escaping @Sendable (Router<BasicRequestContext>) -> Void = { _ in }) throws -> ObserveServer {
+                             extraRoutes: (Router<BasicRequestContext>) -> Void = { _ in }) throws -> ObserveServer {
         let router = Router()
         ObserveRoutes.add(to: router, role: role)
         extraRoutes(router)
         let outcome = StartOutcome()
         let started = DispatchSemaphore(value: 0)
+        // Hummingbird's own start line would repeat ours; its warnings and errors still show.
+        var serverLogger = logger
+        serverLogger.logLevel = .warning
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "burstwatch-\(role)", reuseAddress: false),
@@ -35,7 +38,9 @@ public final class ObserveServer: Sendable {
                 outcome.result.withLock { $0 = .success(channel.localAddress?.port ?? port) }
                 started.signal()
             },
-            logger: logger)
+            logger: serverLogger)
+        // The one unstructured task: the roles are synchronous threads, not services in a
+        // ServiceGroup, so the server's async run() needs an entry point of its own.
         let task = Task.detached {
             do {
                 try await app.run()
