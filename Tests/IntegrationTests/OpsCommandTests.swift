@@ -176,7 +176,7 @@ struct OpsCommandTests {
         #expect(role.status == 2 && role.output.contains("bad.conf line 1"))
     }
 
-    @Test("alerts tail prints only the events its filter binds, acks them, and a named queue keeps alerts while it is down")
+    @Test("alerts tail prints only the events its filter binds, acks them, reconnects, and a named queue keeps alerts while it is down")
     func alertsTail() throws {
         let env = try TestEnvironment("alerts-tail")
         let queue = env.settings.prefix + ".tail"
@@ -203,6 +203,15 @@ struct OpsCommandTests {
         #expect(lines == [Substring(try Self.encode(first))])
         // Acked after printing: nothing is left in the queue.
         #expect(env.eventually(timeout: 10) { (try? publisher.queueInfo(queue).messageCount) == 0 })
+
+        // Its queue deleted under it (the broker cancels the consumer): it reconnects,
+        // declares the queue again and goes on printing.
+        try publisher.deleteQueue(queue)
+        #expect(env.eventually(timeout: 20) { json.log.contains("reconnecting") }, "\(json.log)")
+        #expect(env.eventually(timeout: 20) { json.log.components(separatedBy: "listening on queue").count == 3 }, "\(json.log)")
+        let afterReconnect = Self.event("after-reconnect", state: .updated, detectedAt: Self.day)
+        try publish(afterReconnect)
+        #expect(env.eventually(timeout: 20) { json.log.contains(try! Self.encode(afterReconnect)) }, "\(json.log)")
 
         json.stop()
         #expect(json.process.terminationStatus == 0)
