@@ -221,9 +221,14 @@ struct OpsCommandTests {
         #expect(env.eventually(timeout: 20) { again.log.contains("\"event_id\":\"while-down\"") }, "\(again.log)")
         again.stop()
 
-        // Without --queue: a private queue, human lines, and the state filter.
-        let human = try env.start(["alerts", "tail", "--state", "closed"])
+        // Without --queue: a private queue, human lines, and the state filter. Its log
+        // format comes from a config file, which reaches the logging set-up too.
+        let config = NSTemporaryDirectory() + "bwtest-tail-\(env.name).conf"
+        try "BURSTWATCH_LOG_FORMAT=json\n".write(toFile: config, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: config) }
+        let human = try env.start(["alerts", "tail", "--state", "closed", "--config", config])
         #expect(started(human), "\(human.log)")
+        #expect(human.log.split(separator: "\n").first { $0.contains("listening on queue") }?.hasPrefix("{") == true, "\(human.log)")
         try publish(Self.event("opened-not-shown", state: .opened, detectedAt: Self.day))
         try publish(Self.event("closed-shown", state: .closed, detectedAt: Self.day))
         #expect(env.eventually(timeout: 20) { human.log.contains("CLOSED   DEMO-1  closed-shown  +6.5 l/s") }, "\(human.log)")
