@@ -153,3 +153,14 @@ def test_dockerfile_is_multi_stage_with_the_right_libraries():
     assert "--product burstwatch" in build
     assert "USER burstwatch" in runtime
     assert 'ENTRYPOINT ["burstwatch"]' in runtime
+
+
+def test_build_context_has_what_swiftpm_needs_and_no_secrets():
+    text = (HERE / "Dockerfile").read_text()
+    # SwiftPM rejects the manifest when a declared target's folder is missing.
+    for folder in ("Package.swift", "Sources", "Tests"):
+        assert re.search(rf"(?m)^COPY {folder}\b", text), folder
+    lines = (HERE.parent / ".dockerignore").read_text().splitlines()
+    ignored = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    assert "compose/.env" in ignored and ".build/" in ignored
+    assert not any(entry.strip("/") in ("Sources", "Tests") for entry in ignored)

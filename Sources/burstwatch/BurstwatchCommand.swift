@@ -20,6 +20,9 @@ struct BurstwatchCommand: ParsableCommand {
 
 /// Every role reads the same environment.
 func loadSettings() throws -> Settings {
+    let effective = try SettingsSources.load(commandLineConfigPath: ConfigPath.fromCommandLine)
+    // Before logging starts: BURSTWATCH_LOG_FORMAT may come from the file.
+    SettingsSources.exportFileValues(of: effective)
     Logs.bootstrap()
-    return try SettingsSources.load(commandLineConfigPath: ConfigPath.fromCommandLine).settings
+    return effective.settings
 }

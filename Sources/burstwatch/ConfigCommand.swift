@@ -18,7 +18,6 @@ struct ConfigCheckCommand: ParsableCommand {
             """)
 
     func run() throws {
-        Logs.bootstrap()
         let effective: SettingsSources.Effective
         do {
             effective = try SettingsSources.load(commandLineConfigPath: ConfigPath.fromCommandLine)
@@ -26,6 +25,8 @@ struct ConfigCheckCommand: ParsableCommand {
             print("✘ settings: \(error.description)")
             throw ExitCode(2)
         }
+        SettingsSources.exportFileValues(of: effective)
+        Logs.bootstrap()
         let check = ConfigCheck(effective: effective)
         let results = check.run()
         for result in results { print(result.line) }

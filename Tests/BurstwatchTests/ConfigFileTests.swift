@@ -107,3 +107,43 @@ struct ConfigFileTests {
         #expect(SettingsSources.redact(name: "BURSTWATCH_AMQP_PASSWORD_FILE", value: "/run/secrets/amqp") == "/run/secrets/amqp")
     }
 }
+
+@Suite("Every setting is known to config check")
+struct KnownSettingsTests {
+    /// `config check` flags names it does not know as probable typos, so a variable some
+    /// part of burstwatch reads must be listed in `SettingsSources.known`. This scans the
+    /// sources for "BURSTWATCH_..." literals so that a new setting cannot be forgotten.
+    @Test("every BURSTWATCH_ variable the sources read is listed in SettingsSources.known")
+    func sourcesReadOnlyKnownNames() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let sources = root.appendingPathComponent("Sources")
+        let files = try #require(FileManager.default.enumerator(atPath: sources.path)?.allObjects as? [String])
+            .filter { $0.hasSuffix(".swift") }
+        #expect(files.count > 50)
+        let known = Set(SettingsSources.known.map(\.name))
+        let literal = /"(BURSTWATCH_[A-Z0-9_]+)"/
+        var seen: Set<String> = []
+        for file in files {
+            let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
+            for match in text.matches(of: literal) {
+                let name = String(match.output.1)
+                seen.insert(name)
+                // The config file's own name, and benchmark knobs, are not settings.
+                guard name != SettingsSources.configVariable, !name.hasPrefix("BURSTWATCH_BENCH_") else { continue }
+                #expect(known.contains(name), "\(name) is read in Sources/\(file) but missing from SettingsSources.known: add it with its default so that config files accept it and config check shows it")
+            }
+        }
+        #expect(seen.contains("BURSTWATCH_AMQP_URL"))
+    }
+
+    @Test("values only the file sets are exported to the environment, without overriding it")
+    func exportsFileValues() throws {
+        let folder = NSTemporaryDirectory() + "bw-config-export-\(UInt32.random(in: 0..<UInt32.max))"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try "BURSTWATCH_LOG_LEVEL=debug\nBURSTWATCH_PREFIX=file\n".write(toFile: folder + "/c.conf", atomically: true, encoding: .utf8)
+        let effective = try SettingsSources.load(environment: ["BURSTWATCH_PREFIX": "env"], commandLineConfigPath: folder + "/c.conf")
+        #expect(effective.fileOnlyValues == ["BURSTWATCH_LOG_LEVEL": "debug"])
+        #expect(effective.unknownNames.isEmpty)
+    }
+}

@@ -176,7 +176,7 @@ struct OpsCommandTests {
         #expect(role.status == 2 && role.output.contains("bad.conf line 1"))
     }
 
-    @Test("alerts tail prints only the events its filter binds, acks them, and a named queue keeps alerts while it is down")
+    @Test("alerts tail prints only the events its filter binds, acks them, reconnects, and a named queue keeps alerts while it is down")
     func alertsTail() throws {
         let env = try TestEnvironment("alerts-tail")
         let queue = env.settings.prefix + ".tail"
@@ -204,6 +204,15 @@ struct OpsCommandTests {
         // Acked after printing: nothing is left in the queue.
         #expect(env.eventually(timeout: 10) { (try? publisher.queueInfo(queue).messageCount) == 0 })
 
+        // Its queue deleted under it (the broker cancels the consumer): it reconnects,
+        // declares the queue again and goes on printing.
+        try publisher.deleteQueue(queue)
+        #expect(env.eventually(timeout: 20) { json.log.contains("reconnecting") }, "\(json.log)")
+        #expect(env.eventually(timeout: 20) { json.log.components(separatedBy: "listening on queue").count == 3 }, "\(json.log)")
+        let afterReconnect = Self.event("after-reconnect", state: .updated, detectedAt: Self.day)
+        try publish(afterReconnect)
+        #expect(env.eventually(timeout: 20) { json.log.contains(try! Self.encode(afterReconnect)) }, "\(json.log)")
+
         json.stop()
         #expect(json.process.terminationStatus == 0)
         let whileDown = Self.event("while-down", state: .closed, detectedAt: Self.day + Self.window)
@@ -212,9 +221,14 @@ struct OpsCommandTests {
         #expect(env.eventually(timeout: 20) { again.log.contains("\"event_id\":\"while-down\"") }, "\(again.log)")
         again.stop()
 
-        // Without --queue: a private queue, human lines, and the state filter.
-        let human = try env.start(["alerts", "tail", "--state", "closed"])
+        // Without --queue: a private queue, human lines, and the state filter. Its log
+        // format comes from a config file, which reaches the logging set-up too.
+        let config = NSTemporaryDirectory() + "bwtest-tail-\(env.name).conf"
+        try "BURSTWATCH_LOG_FORMAT=json\n".write(toFile: config, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: config) }
+        let human = try env.start(["alerts", "tail", "--state", "closed", "--config", config])
         #expect(started(human), "\(human.log)")
+        #expect(human.log.split(separator: "\n").first { $0.contains("listening on queue") }?.hasPrefix("{") == true, "\(human.log)")
         try publish(Self.event("opened-not-shown", state: .opened, detectedAt: Self.day))
         try publish(Self.event("closed-shown", state: .closed, detectedAt: Self.day))
         #expect(env.eventually(timeout: 20) { human.log.contains("CLOSED   DEMO-1  closed-shown  +6.5 l/s") }, "\(human.log)")

@@ -22,6 +22,8 @@ public enum SettingsSources {
         ("BURSTWATCH_PREFIX", "burstwatch"),
         ("BURSTWATCH_GRACE_SECONDS", "7200"),
         ("BURSTWATCH_NAIVE_UTC_OFFSET", "+00:00"),
+        ("BURSTWATCH_LOG_FORMAT", "text"),
+        ("BURSTWATCH_LOG_LEVEL", "info"),
     ]
 
     /// Variables in the environment that are about the test or service scripts, not
@@ -59,6 +61,10 @@ public enum SettingsSources {
         public var configPath: String?
         public var configPathSource: Source?
         public var shown: [Shown]
+        /// Values that only the config file set (relative password paths made absolute).
+        /// `exportFileValues()` puts them into the process environment, so code that reads
+        /// the environment directly (logging) and child processes see them too.
+        public var fileOnlyValues: [String: String]
 
         public var unknownNames: [String] { shown.filter { !$0.known }.map(\.name) }
     }
@@ -115,7 +121,18 @@ public enum SettingsSources {
             guard case .file = source else { continue }
             shown.append(Shown(name: name, value: redact(name: name, value: merged[name] ?? ""), source: source, known: false))
         }
-        return Effective(settings: settings, configPath: configPath, configPathSource: configPathSource, shown: shown)
+        var fileOnly: [String: String] = [:]
+        for (name, source) in sources {
+            if case .file = source { fileOnly[name] = merged[name] }
+        }
+        return Effective(settings: settings, configPath: configPath, configPathSource: configPathSource, shown: shown,
+                         fileOnlyValues: fileOnly)
+    }
+
+    /// Sets the file's values in the process environment where the environment does not
+    /// set them already. Call at start-up, before any thread reads the environment.
+    public static func exportFileValues(of effective: Effective) {
+        for (name, value) in effective.fileOnlyValues { setenv(name, value, 0) }
     }
 
     /// The value as it may be printed: URLs without their password, anything named
