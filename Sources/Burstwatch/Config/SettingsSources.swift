@@ -17,6 +17,10 @@ public enum SettingsSources {
     public static let known: [(name: String, defaultValue: String)] = [
         ("BURSTWATCH_AMQP_URL", Settings.defaultAMQPURL),
         ("BURSTWATCH_AMQP_PASSWORD_FILE", ""),
+        ("BURSTWATCH_AMQP_CA_FILE", ""),
+        ("BURSTWATCH_AMQP_CERT_FILE", ""),
+        ("BURSTWATCH_AMQP_KEY_FILE", ""),
+        ("BURSTWATCH_AMQP_TLS_VERIFY", ""),
         ("BURSTWATCH_DATABASE_URL", Settings.defaultDatabaseURL),
         ("BURSTWATCH_DATABASE_PASSWORD_FILE", ""),
         ("BURSTWATCH_PREFIX", "burstwatch"),
@@ -24,6 +28,8 @@ public enum SettingsSources {
         ("BURSTWATCH_NAIVE_UTC_OFFSET", "+00:00"),
         ("BURSTWATCH_LOG_FORMAT", "text"),
         ("BURSTWATCH_LOG_LEVEL", "info"),
+        ("BURSTWATCH_HTTP_PORT", "0"),
+        ("BURSTWATCH_HTTP_HOST", "127.0.0.1"),
     ]
 
     /// Variables in the environment that are about the test or service scripts, not
