@@ -11,7 +11,7 @@ struct BurstwatchCommand: ParsableCommand {
             """,
         subcommands: [
             MigrateCommand.self, RegisterCommand.self, WatchCommand.self, IngestCommand.self,
-            DetectCommand.self, ReplayCommand.self, EvalCommand.self, SimulateCommand.self, StatusCommand.self, BenchCommand.self,
+            DetectCommand.self, ReplayCommand.self, EvalCommand.self, SimulateCommand.self, StatusCommand.self, BenchCommand.self, FaultsCommand.self,
         ])
 }
 
