@@ -132,7 +132,7 @@ public struct FaultSuite {
             usleep(100_000)
         }
         if let error = drop.error { throw BenchError(error) }
-        report.dropSeconds = wallClock() - started
+        report.dropSeconds = drop.finishedAt - started
 
         try waitForDrain(world: world, workload: workload, roles: roles, report: &report)
         roles.stopAll()
@@ -321,6 +321,7 @@ final class DropThread: Sendable {
     private let count = Atomic<Int>(0)
     private let done = Atomic<Bool>(false)
     private let failure = Mutex<String?>(nil)
+    private let end = Atomic<Double>(0)
 
     init(files: [BenchDataset.File], dropper: FileDrop, seconds: Double) {
         self.files = files
@@ -331,6 +332,8 @@ final class DropThread: Sendable {
     var dropped: Int { count.load(ordering: .relaxed) }
     var finished: Bool { done.load(ordering: .acquiring) }
     var error: String? { failure.withLock { $0 } }
+    /// Wall-clock time the last file was dropped.
+    var finishedAt: Double { end.load(ordering: .acquiring) }
 
     func start() {
         Thread { [self] in
@@ -347,6 +350,7 @@ final class DropThread: Sendable {
                 }
                 count.store(index + 1, ordering: .relaxed)
             }
+            end.store(wallClock(), ordering: .releasing)
             done.store(true, ordering: .releasing)
         }.start()
     }
