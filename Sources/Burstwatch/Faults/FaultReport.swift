@@ -37,6 +37,10 @@ public struct FaultReport: Sendable {
     /// was in: data that came late (a fault held it up) or never.
     public var windowsGraceExpired = 0
     public var graceSeconds: Int64 = 0
+    /// Windows announced after a later window of the same DMA: their data committed late
+    /// (a batch redelivered after a fault, or split between two workers). The detector must
+    /// not judge such a window before its own announcement.
+    public var windowsOutOfOrder = 0
 
     public var windows = DeliveryTally.Summary(expected: 0, messages: 0, distinct: 0, missing: 0, unexpected: 0,
                                                repeatedCopies: 0, distinctDuplicates: 0)
@@ -104,7 +108,7 @@ public struct FaultReport: Sendable {
         checks.add(["roles that died by themselves", "0", "\(unexpectedExits.count)", "-", "-", "-", ok(unexpectedExits.isEmpty)])
         out += checks.render()
         out += "\n\(windowsGraceExpired) windows were announced by their grace period (data late), the rest complete"
-            + " (grace \(graceSeconds / 3600) data hours).\n"
+            + " (grace \(graceSeconds / 3600) data hours); \(windowsOutOfOrder) were announced after a later window of their DMA.\n"
         out += """
 
             lost: expected but never arrived. duplicated: announced (or stored) twice as distinct

@@ -246,9 +246,15 @@ public struct FaultSuite {
         let broker = try world.broker()
         defer { broker.close() }
         var windows = DeliveryTally()
+        var newestAnnounced: [String: String] = [:]
+        var seen = Set<String>()
         try drain(checkWindows, on: broker) { delivery in
             let object = try? JSONSerialization.jsonObject(with: Data(delivery.body)) as? [String: Any]
-            let key = "\(object?["dma"] as? String ?? "?")|\(object?["window_start"] as? String ?? "?")"
+            let dma = object?["dma"] as? String ?? "?", start = object?["window_start"] as? String ?? "?"
+            let key = "\(dma)|\(start)"
+            // Announced after a later window of its DMA (ISO timestamps of one format sort as time).
+            if seen.insert(key).inserted, let newest = newestAnnounced[dma], start < newest { report.windowsOutOfOrder += 1 }
+            newestAnnounced[dma] = max(newestAnnounced[dma] ?? start, start)
             windows.record(key: key, messageID: delivery.properties.messageID, body: delivery.body)
         }
         report.windows = windows.summary(expected: workload.expectedWindows)
