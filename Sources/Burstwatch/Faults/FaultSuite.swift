@@ -73,7 +73,8 @@ public struct FaultSuite {
         setenv("BURSTWATCH_GRACE_SECONDS", String(options.graceSeconds), 1)
         let world = try BenchWorld(label: "faults", base: settings, workRoot: options.workRoot)
         let checkWindows = world.settings.prefix + ".faults-windows", checkAlerts = world.settings.prefix + ".faults-alerts"
-        var keepLogs = false
+        // The roles' logs stay unless the run passed (also when it throws, e.g. did not drain).
+        var keepLogs = true
         defer {
             if keepLogs { setenv("BURSTWATCH_BENCH_KEEP", "1", 1) }
             if let broker = try? world.broker() {
