@@ -1,5 +1,9 @@
+import Foundation
 import Testing
 @testable import Burstwatch
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite("Fault suite: schedule, tally, workload, report")
 struct FaultSuiteTests {
@@ -74,5 +78,18 @@ struct FaultSuiteTests {
         var counted = report
         counted.windowRowsCounted = 11
         #expect(!counted.passed)
+    }
+
+    @Test("a service restart runs with only stdin, stdout and stderr, and reports its exit status")
+    func restartCommand() throws {
+        #expect(try runShell("exit 0") == 0)
+        #expect(try runShell("exit 3") == 3)
+        // A descriptor this process holds without close-on-exec (as Foundation's child
+        // monitor sockets are) must not reach a service the command leaves running.
+        var fds: [Int32] = [0, 0]
+        try #require(pipe(&fds) == 0)
+        defer { close(fds[0]); close(fds[1]) }
+        #expect(try runShell("[ ! -e /proc/$$/fd/\(fds[1]) ]") == 0)
+        #expect(try runShell("echo 'it'\\''s quoted' | grep -q \(shellQuoted("it's quoted"))") == 0)
     }
 }
