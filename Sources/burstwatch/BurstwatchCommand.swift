@@ -14,7 +14,7 @@ struct BurstwatchCommand: ParsableCommand {
         subcommands: [
             MigrateCommand.self, RegisterCommand.self, WatchCommand.self, IngestCommand.self,
             DetectCommand.self, ReplayCommand.self, EvalCommand.self, SimulateCommand.self, StatusCommand.self, BenchCommand.self,
-            MapCommand.self, AlertsCommand.self, ConfigCommand.self,
+            FaultsCommand.self, MapCommand.self, AlertsCommand.self, ConfigCommand.self,
         ])
 }
 

@@ -103,11 +103,14 @@ public final class DetectService {
                 state = try JSONDecoder().decode(DetectorState.self, from: Data(json.utf8))
             }
             if let last = state.lastWindow, windowStart <= last { return [] }
-            try context.load(until: windowStart + windowMicros, from: database)
+            guard let ready = try readyWindows(dma: dma, after: state.lastWindow, windowMicros: windowMicros, database: database) else {
+                return []
+            }
+            try context.load(until: ready.upperBound + windowMicros, from: database)
 
             var events: [BurstEvent] = []
-            var window = state.lastWindow.map { $0 + windowMicros } ?? windowStart
-            while window <= windowStart {
+            var window = ready.lowerBound
+            while window <= ready.upperBound {
                 let result = context.detector.step(state, window: window, history: context.history)
                 state = result.state
                 events += result.events
@@ -116,10 +119,49 @@ public final class DetectService {
             let json = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
             _ = try database.execute("""
                 UPDATE detector_state SET state = $2::jsonb, last_window = $3, updated_at = now() WHERE dma = $1
-                """, [dma, json, ISOTimestamp.format(windowStart)])
+                """, [dma, json, ISOTimestamp.format(ready.upperBound)])
             try BurstEventStore(connection: database, alertsExchange: topology.alertsExchange).record(events)
             return events
         }
+    }
+
+    /// The windows of a DMA the detector may step now, after its last one: each in turn
+    /// while it was announced, or has no data at all and lies past the grace period
+    /// (nothing will come for it). A window whose data is still arriving stops the walk;
+    /// its own announcement resumes it and then also steps the windows announced
+    /// meanwhile. Stepping straight to the announced window instead judged the windows
+    /// before it on whatever had committed so far: a window whose readings a killed
+    /// ingest worker had left for redelivery was judged short of data, and the burst it
+    /// held was localised differently from `burstwatch eval` (found by `burstwatch faults`).
+    func readyWindows(dma: String, after last: Int64?, windowMicros: Int64, database: PGConnection) throws -> ClosedRange<Int64>? {
+        let rows = try database.execute("""
+            SELECT (extract(epoch FROM window_start) * 1000000)::bigint, announced_at IS NOT NULL
+            FROM windows WHERE dma = $1 AND ($2::timestamptz IS NULL OR window_start > $2::timestamptz)
+            ORDER BY window_start
+            """, [dma, last.map { ISOTimestamp.format($0) }]).rows
+        let windows = rows.compactMap { row in row[0].flatMap { Int64($0) }.map { (start: $0, announced: row[1] == "t") } }
+        return Self.readyWindows(windows, after: last, windowMicros: windowMicros,
+                                 graceMicros: connections.settings.graceSeconds * 1_000_000)
+    }
+
+    /// The walk of `readyWindows` over a DMA's windows after `last` (start, announced), in order.
+    static func readyWindows(_ windows: [(start: Int64, announced: Bool)], after last: Int64?, windowMicros: Int64,
+                             graceMicros: Int64) -> ClosedRange<Int64>? {
+        let announced = Dictionary(windows.map { ($0.start, $0.announced) }, uniquingKeysWith: { $1 })
+        guard let lastAnnounced = windows.last(where: \.announced)?.start, let newest = windows.last?.start,
+              let first = last.map({ $0 + windowMicros }) ?? windows.first?.start else { return nil }
+        var through: Int64?
+        var window = first
+        while window <= lastAnnounced {
+            if let isAnnounced = announced[window] {
+                guard isAnnounced else { break }
+            } else if window + windowMicros + graceMicros > newest {
+                break
+            }
+            through = window
+            window += windowMicros
+        }
+        return through.map { first...$0 }
     }
 
     private func context(for dma: String, database: PGConnection) throws -> DMAContext {
