@@ -84,7 +84,7 @@ public struct FaultReport: Sendable {
             faults.add([kind.rawValue, "\(injected[kind, default: 0])"])
         }
         faults.add(["total", "\(injected.values.reduce(0, +))"])
-        out += faults.render() + "\n"
+        out += faults.render(indent: "", underline: true) + "\n"
 
         var checks = TextTable(["check", "expected", "found", "lost", "duplicated", "copies (same message_id)", "result"])
         func ok(_ good: Bool) -> String { good ? "ok" : "FAIL" }
@@ -106,7 +106,7 @@ public struct FaultReport: Sendable {
         checks.add(["burst events = burstwatch eval", "\(events.expected)", evalMismatch == nil ? "same" : "differ",
                     "-", "-", "-", ok(evalMismatch == nil)])
         checks.add(["roles that died by themselves", "0", "\(unexpectedExits.count)", "-", "-", "-", ok(unexpectedExits.isEmpty)])
-        out += checks.render()
+        out += checks.render(indent: "", underline: true)
         out += "\n\(windowsGraceExpired) windows were announced by their grace period (data late), the rest complete"
             + " (grace \(graceSeconds / 3600) data hours); \(windowsOutOfOrder) were announced after a later window of their DMA.\n"
         out += """
@@ -119,24 +119,5 @@ public struct FaultReport: Sendable {
             """
         out += passed ? "result: PASS\n" : "result: FAIL\n" + failures.map { "  - \($0)\n" }.joined()
         return out
-    }
-}
-
-/// A plain-text table with left-aligned columns.
-struct TextTable {
-    let header: [String]
-    private(set) var rows: [[String]] = []
-    init(_ header: [String]) { self.header = header }
-    mutating func add(_ row: [String]) { rows.append(row) }
-
-    func render() -> String {
-        let all = [header] + rows
-        let widths = header.indices.map { column in all.map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0 }
-        func line(_ row: [String]) -> String {
-            row.enumerated().map { index, cell in
-                index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
-            }.joined(separator: "  ") + "\n"
-        }
-        return line(header) + line(widths.map { String(repeating: "-", count: $0) }) + rows.map(line).joined()
     }
 }

@@ -7,9 +7,10 @@ public struct TextTable: Sendable {
 
     public mutating func add(_ row: [String]) { rows.append(row) }
 
-    public func render(indent: String = "  ") -> String {
-        let all = [header] + rows
-        let widths = header.indices.map { column in all.map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0 }
+    /// `underline` puts a row of dashes under the header, for tables in reports.
+    public func render(indent: String = "  ", underline: Bool = false) -> String {
+        let widths = header.indices.map { column in ([header] + rows).map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0 }
+        let all = [header] + (underline ? [widths.map { String(repeating: "-", count: $0) }] : []) + rows
         return all.map { row in
             let cells = row.enumerated().map { index, cell in
                 index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
