@@ -95,9 +95,10 @@ function projection(width, height) {
               : { minX: b.min_x, minY: b.min_y, maxX: b.max_x, maxY: b.max_y };
   }
   if (!box) return null;
-  const pad = 28;
+  // Wider at the sides: logger labels extend to the right of their symbols.
+  const padX = 56, padY = 28;
   const w = Math.max(box.maxX - box.minX, 1e-9), h = Math.max(box.maxY - box.minY, 1e-9);
-  const k = Math.min((width - 2 * pad) / w, (height - 2 * pad) / h) * state.view.zoom;
+  const k = Math.min((width - 2 * padX) / w, (height - 2 * padY) / h) * state.view.zoom;
   const ox = (width - w * k) / 2 + state.view.dx, oy = (height - h * k) / 2 + state.view.dy;
   return { k, x: x => ox + (x - box.minX) * k, y: y => oy + (box.maxY - y) * k };
 }
