@@ -28,6 +28,8 @@ public final class OutboxRelay {
             while !shutdown.isRequested {
                 if try relayOnce() == 0 {
                     _ = try database?.waitForNotifications(timeout: 0.5)
+                    // Idle: the broker connection still needs its heartbeats.
+                    try broker?.serviceConnection()
                 }
             }
         }
