@@ -15,10 +15,14 @@ import Darwin
 /// connection sends statements without blocking and calls the hook every `interval`
 /// seconds until the answer is there, on the same thread, so no connection is ever
 /// shared between threads.
+///
+/// The hook returns whether to keep waiting: false asks the server to cancel the
+/// statement (e.g. a shutdown that should not wait for a lock), which then fails with
+/// SQLSTATE 57014 and, inside a transaction, rolls it back.
 public struct PGWaitHook {
     public var interval: Double
-    public var action: () -> Void
-    public init(every interval: Double, _ action: @escaping () -> Void) {
+    public var action: () -> Bool
+    public init(every interval: Double, _ action: @escaping () -> Bool) {
         self.interval = interval
         self.action = action
     }
@@ -31,11 +35,15 @@ extension PGConnection {
         guard let hook = waitHook else { return }
         let clock = ContinuousClock()
         var lastCall = clock.now
+        var cancelled = false
         let interval = Duration.nanoseconds(Int64(max(hook.interval, 0.01) * 1e9))
         while PQisBusy(connection) != 0 {
             let remaining = lastCall + interval - clock.now
             if remaining <= .zero {
-                hook.action()
+                if !hook.action(), !cancelled {
+                    cancelled = true
+                    cancelStatement(connection)
+                }
                 lastCall = clock.now
                 continue
             }
@@ -48,5 +56,14 @@ extension PGConnection {
             }
             guard PQconsumeInput(connection) == 1 else { return }  // PQgetResult reports the error
         }
+    }
+
+    /// Asks the server to cancel the statement in progress (best effort: it may have
+    /// finished meanwhile, and then the request does nothing).
+    private func cancelStatement(_ connection: OpaquePointer) {
+        guard let cancel = PQgetCancel(connection) else { return }
+        defer { PQfreeCancel(cancel) }
+        var reason = [CChar](repeating: 0, count: 256)
+        _ = PQcancel(cancel, &reason, Int32(reason.count))
     }
 }

@@ -97,6 +97,33 @@ struct ShutdownTests {
         #expect(try env.eventually(timeout: 20) { env.filesLeftInUpload().isEmpty })
     }
 
+    @Test("SIGTERM while a batch waits on a lock: the batch is abandoned (rolled back, not acked), ingest exits 0, and a restart ingests it once")
+    func sigtermAbandonsStuckBatch() throws {
+        let env = try TestEnvironment("sigterm-lock")
+        try env.registerDemo()
+        try env.start(["watch", "--dir", env.uploadDirectory, "--archive", env.archiveDirectory])
+        let ingest = try env.start(["ingest", "--prefetch", "50"])
+        let files = IngestPipelineTests.loggerFiles(count: 40)
+        let locker = try env.database()
+        defer { locker.close() }
+        _ = try locker.execute("BEGIN")
+        _ = try locker.execute("LOCK TABLE readings IN ACCESS EXCLUSIVE MODE")
+        try ResilienceTests.writeFiles(files, into: env.uploadDirectory)
+        #expect(try env.eventually(timeout: 30) {
+            try env.count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'burstwatch-ingest' AND wait_event_type = 'Lock'") == 1
+        }, "the batch never waited on the lock; ingest log:\n\(ingest.log)")
+
+        // The lock stays: only cancelling the statement (after a 5 s grace) lets it exit.
+        #expect(Self.signalAndWait(ingest, timeout: 20) == 0, "ingest log:\n\(ingest.log)")
+        #expect(try locker.execute("SELECT count(*) FROM readings").rows.first?.first == "0")
+        _ = try locker.execute("COMMIT")
+        #expect(try env.eventually(timeout: 10) { try env.queueDepth(env.topology.ingestQueue) == UInt32(files.count) })
+
+        try env.start(["ingest", "--prefetch", "50"])
+        #expect(try env.eventually(timeout: 30) { try env.count("SELECT count(*) FROM readings") == files.count })
+        #expect(try env.count("SELECT coalesce(sum(deliveries), 0) FROM files") == files.count)
+    }
+
     @Test("SIGTERM while waiting to reconnect to a broker that is not there: exit 0 at once")
     func sigtermWhileReconnecting() throws {
         let env = try TestEnvironment("sigterm-idle")
@@ -109,11 +136,12 @@ struct ShutdownTests {
             RoleProcess(arguments: ["ingest", "--processes", "2"], environment: environment, logName: env.name),
             RoleProcess(arguments: ["detect"], environment: environment, logName: env.name),
         ]
-        // Long enough for the backoff to have grown past a few seconds.
-        #expect(env.eventually(timeout: 30) { roles.allSatisfy { $0.log.components(separatedBy: "reconnecting").count > 4 } },
+        // Six failed attempts: the backoff has grown to 6.4 s (0.2 s doubling).
+        #expect(env.eventually(timeout: 40) { roles.allSatisfy { $0.log.components(separatedBy: "reconnecting").count > 6 } },
                 "logs:\n\(roles.map(\.log).joined(separator: "\n"))")
+        // The signal cuts the backoff's sleep short: each exits well before its next attempt.
         for role in roles {
-            #expect(Self.signalAndWait(role, timeout: 15) == 0, "\(role.process.arguments ?? []) log:\n\(role.log.suffix(2000))")
+            #expect(Self.signalAndWait(role, timeout: 5) == 0, "\(role.process.arguments ?? []) log:\n\(role.log.suffix(2000))")
         }
     }
 }

@@ -45,7 +45,7 @@ public final class IngestWorker {
         let broker = try connections.broker("ingest")
         defer { broker.close() }
         // A batch held up (a lock, a slow disk) must not cost the broker connection.
-        database.waitHook = connections.heartbeatKeeper(for: broker)
+        database.waitHook = connections.statementWatch(for: broker, shutdown: shutdown)
         let deadLetters = DeadLetterPublisher(connections: connections, topology: topology)
         defer { deadLetters.close() }
 

@@ -1,3 +1,4 @@
+import Foundation
 import AMQP
 import Postgres
 
@@ -7,13 +8,28 @@ public struct Connections: Sendable {
     public let settings: Settings
     public init(settings: Settings) { self.settings = settings }
 
-    /// A hook for `PGConnection.waitHook` that keeps `broker`'s heartbeats going while a
-    /// statement runs: called at a third of the heartbeat interval. nil without heartbeats.
-    public func heartbeatKeeper(for broker: AMQPConnection) -> PGWaitHook? {
-        guard settings.heartbeatSeconds > 0 else { return nil }
-        // A failure here closed the broker connection; the role's next broker call
-        // throws with the reason and the role reconnects.
-        return PGWaitHook(every: Double(settings.heartbeatSeconds) / 3) { try? broker.serviceConnection() }
+    /// A hook for `PGConnection.waitHook` for a role that holds `broker` next to its
+    /// database session. While a statement runs (a batch held up by a lock or a slow
+    /// disk) it keeps the broker's heartbeats going, and after a shutdown request it
+    /// gives the statement `shutdownGraceSeconds` to finish, then cancels it: the
+    /// transaction rolls back and its messages, never acked, are redelivered.
+    public func statementWatch(for broker: AMQPConnection, shutdown: Shutdown = .shared,
+                               shutdownGraceSeconds: Double = 5) -> PGWaitHook {
+        let serviceEvery = settings.heartbeatSeconds > 0 ? Double(settings.heartbeatSeconds) / 3 : .infinity
+        var lastService = Date()
+        var shutdownSeen: Date?
+        return PGWaitHook(every: min(serviceEvery, 0.5)) {
+            if Date().timeIntervalSince(lastService) >= serviceEvery {
+                // A failure here closed the broker connection; the role's next broker
+                // call throws with the reason and the role reconnects.
+                try? broker.serviceConnection()
+                lastService = Date()
+            }
+            guard shutdown.isRequested else { return true }
+            let seen = shutdownSeen ?? Date()
+            shutdownSeen = seen
+            return Date().timeIntervalSince(seen) < shutdownGraceSeconds
+        }
     }
 
     public func database(_ applicationName: String) throws -> PGConnection {

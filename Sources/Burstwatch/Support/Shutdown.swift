@@ -62,6 +62,10 @@ extension Shutdown {
         while !isRequested {
             do {
                 try session { backoff.reset() }
+            } catch where isRequested {
+                // Shutdown cut the work in hand short (e.g. a statement cancelled after
+                // the grace period): nothing was acked, the broker redelivers it.
+                logger.notice("\(role): stopping; abandoned the work in hand, which is redelivered: \(error)")
             } catch {
                 logger.error("\(role): \(error); reconnecting")
                 afterFailure()
