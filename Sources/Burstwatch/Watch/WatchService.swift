@@ -87,7 +87,7 @@ public final class WatchService {
         // Finished files not yet published, in the order they arrived (loggers deliver in
         // data-time order, and windows complete in that order downstream).
         var pending = PendingPaths()
-        defer { if !inFlight.isEmpty { finishConfirms(broker: broker, inFlight: &inFlight) } }
+        defer { if shutdown.isRequested, !inFlight.isEmpty { finishConfirms(broker: broker, inFlight: &inFlight) } }
         while !shutdown.isRequested {
             // Heartbeats, and connection.blocked/unblocked, are only read while we call in.
             try broker.serviceConnection()
