@@ -293,7 +293,8 @@ public final class WatchService {
         let waiting = confirmedNotArchived.count
         var moved = 0
         for (path, sha) in confirmedNotArchived {
-            if moveToArchive(path, sha: sha) { moved += 1 } else { break }  // the folder still fails: wait
+            // Every file, not just until the first failure: one subfolder may fail while others work.
+            if moveToArchive(path, sha: sha) { moved += 1 }
         }
         if confirmedNotArchived.isEmpty {
             archiveRetry.succeeded()
