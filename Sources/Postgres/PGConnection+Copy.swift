@@ -78,6 +78,7 @@ extension PGConnection {
             discardPendingResults(connection)
             throw error
         }
+        try awaitResult(connection)
         let result = try finish(PQgetResult(connection), on: connection, statement: copySQL)
         discardPendingResults(connection)
         return result.affectedRows

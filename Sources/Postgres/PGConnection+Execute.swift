@@ -13,9 +13,20 @@ extension PGConnection {
     @discardableResult
     public func execute(_ sql: String, _ params: [String?] = []) throws -> PGResult {
         let connection = try liveHandle(for: sql)
-        let result = withCStrings(params) { values in
-            PQexecParams(connection, sql, Int32(params.count), nil, values, nil, nil, 0)
+        guard waitHook != nil else {
+            let result = withCStrings(params) { values in
+                PQexecParams(connection, sql, Int32(params.count), nil, values, nil, nil, 0)
+            }
+            return try finish(result, on: connection, statement: sql)
         }
+        let sent = withCStrings(params) { values in
+            PQsendQueryParams(connection, sql, Int32(params.count), nil, values, nil, nil, 0)
+        }
+        guard sent == 1 else { throw clientError(connection, statement: sql) }
+        try awaitResult(connection)
+        let result = PQgetResult(connection)
+        // PQexecParams reads up to the end of the results by itself; here it is ours to do.
+        defer { discardPendingResults(connection) }
         return try finish(result, on: connection, statement: sql)
     }
 

@@ -21,6 +21,8 @@ public final class PGConnection {
     var listenedChannels: [String] = []
     /// Depth of `transaction` calls, to name savepoints for nested ones.
     var transactionDepth = 0
+    /// Called while statements run on the server (see `PGWaitHook`); nil: plain blocking calls.
+    public var waitHook: PGWaitHook?
 
     /// Connects, or throws `PGError` of kind `.connection` (server unreachable, wrong
     /// password, unknown database, ...) or `.configuration` (unparseable `conninfo`).

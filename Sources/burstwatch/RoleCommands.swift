@@ -23,14 +23,32 @@ struct WatchCommand: ParsableCommand {
 
     @OptionGroup var http: HTTPOptions
 
+    @Option(help: "Stop publishing while the ingest queue holds this many messages (default: BURSTWATCH_WATCH_QUEUE_LIMIT, else no limit).")
+    var queueLimit: Int?
+
     func run() throws {
         let settings = try loadSettings()
         Shutdown.shared.installSignalHandlers()
         let server = try http.startServer(role: "watch")
         defer { server?.stop() }
-        let options = WatchService.Options(uploadDirectory: dir, archiveDirectory: archive, source: source,
+        var options = WatchService.Options(uploadDirectory: dir, archiveDirectory: archive, source: source,
                                            maxFileBytes: maxFileBytes, quarantineDirectory: quarantine)
+        options.queueLimit = try queueLimit ?? Self.queueLimitFromEnvironment()
         try WatchService(connections: Connections(settings: settings), options: options).run()
+    }
+}
+
+extension WatchCommand {
+    static func queueLimitFromEnvironment() throws -> Int? {
+        guard let text = ProcessInfo.processInfo.environment["BURSTWATCH_WATCH_QUEUE_LIMIT"], !text.isEmpty else { return nil }
+        guard let value = Int(text), value > 0 else {
+            throw ConfigurationError("BURSTWATCH_WATCH_QUEUE_LIMIT must be a positive number of messages, not \"\(text)\"")
+        }
+        return value
+    }
+
+    func validate() throws {
+        if let queueLimit, queueLimit < 1 { throw ValidationError("--queue-limit must be at least 1") }
     }
 }
 

@@ -31,6 +31,10 @@ public struct Settings: Sendable {
     public var windowSeconds: Int64
     /// Naive timestamps in logger files are read at this offset from UTC.
     public var naiveOffsetSeconds: Int
+    /// Heartbeat interval asked of the broker (BURSTWATCH_HEARTBEAT_SECONDS, 0 = off).
+    /// A connection silent for about two intervals is dropped by the broker; roles keep
+    /// theirs serviced even while a database statement runs.
+    public var heartbeatSeconds: Int = 30
 
     public static let defaultAMQPURL = "amqp://guest:guest@127.0.0.1:5672/%2f"
     public static let defaultDatabaseURL = "postgresql://burstwatch@127.0.0.1:5432/burstwatch"
@@ -83,6 +87,12 @@ public struct Settings: Sendable {
                 throw ConfigurationError("BURSTWATCH_NAIVE_UTC_OFFSET must look like +01:00 or -0530, not \"\(offset)\"")
             }
             settings.naiveOffsetSeconds = value
+        }
+        if let heartbeat = env["BURSTWATCH_HEARTBEAT_SECONDS"], !heartbeat.isEmpty {
+            guard let value = Int(heartbeat), (0...3600).contains(value) else {
+                throw ConfigurationError("BURSTWATCH_HEARTBEAT_SECONDS must be a whole number of seconds from 0 to 3600, not \"\(heartbeat)\"")
+            }
+            settings.heartbeatSeconds = value
         }
         return settings
     }

@@ -28,6 +28,8 @@ public enum SettingsSources {
         ("BURSTWATCH_NAIVE_UTC_OFFSET", "+00:00"),
         ("BURSTWATCH_LOG_FORMAT", "text"),
         ("BURSTWATCH_LOG_LEVEL", "info"),
+        ("BURSTWATCH_HEARTBEAT_SECONDS", "30"),
+        ("BURSTWATCH_WATCH_QUEUE_LIMIT", ""),
         ("BURSTWATCH_HTTP_PORT", "0"),
         ("BURSTWATCH_HTTP_HOST", "127.0.0.1"),
     ]

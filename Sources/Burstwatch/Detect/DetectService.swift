@@ -40,6 +40,7 @@ public final class DetectService {
         defer { database.close() }
         let broker = try connections.broker("detect")
         defer { broker.close() }
+        database.waitHook = connections.statementWatch(for: broker, shutdown: shutdown)
         let deadLetters = DeadLetterPublisher(connections: connections, topology: topology)
         defer { deadLetters.close() }
         try topology.declare(on: broker)

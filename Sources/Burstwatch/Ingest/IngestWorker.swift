@@ -44,6 +44,8 @@ public final class IngestWorker {
         defer { database.close() }
         let broker = try connections.broker("ingest")
         defer { broker.close() }
+        // A batch held up (a lock, a slow disk) must not cost the broker connection.
+        database.waitHook = connections.statementWatch(for: broker, shutdown: shutdown)
         let deadLetters = DeadLetterPublisher(connections: connections, topology: topology)
         defer { deadLetters.close() }
 

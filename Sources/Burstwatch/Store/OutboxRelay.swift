@@ -35,6 +35,8 @@ public final class OutboxRelay {
                 }
                 if published == 0 {
                     _ = try database?.waitForNotifications(timeout: 0.5)
+                    // Idle: the broker connection still needs its heartbeats.
+                    try broker?.serviceConnection()
                 }
             }
         }

@@ -68,6 +68,10 @@ extension Shutdown {
                     backoff.reset()
                     RoleHealth.shared.connected(component)
                 }
+            } catch where isRequested {
+                // Shutdown cut the work in hand short (e.g. a statement cancelled after
+                // the grace period): nothing was acked, the broker redelivers it.
+                logger.notice("\(role): stopping; abandoned the work in hand, which is redelivered: \(error)")
             } catch {
                 RoleHealth.shared.failed(component, error: "\(error)")
                 Meters.reconnect(role: component, error: error)

@@ -20,6 +20,9 @@ public final class WatchService {
         public var quarantineDirectory: String
         /// Seconds between full rescans of the upload folder.
         public var rescanInterval: Double
+        /// Flow control: no more is published while the ingest queue holds this many
+        /// messages (checked with a passive queue.declare now and then); nil: no limit.
+        public var queueLimit: Int? = nil
 
         public init(uploadDirectory: String, archiveDirectory: String? = nil, source: String = "ftp",
                     maxFileBytes: Int = 16 << 20, quarantineDirectory: String? = nil, rescanInterval: Double = 10) {
@@ -41,6 +44,9 @@ public final class WatchService {
     let archive: Archive
     /// Confirmed by the broker but not yet moved (the archive failed): path -> sha256.
     var confirmedNotArchived: [String: String] = [:]
+    /// Failed archive moves are retried with backoff (a full disk does not empty itself).
+    var archiveRetry = RetrySchedule()
+    var flow: FlowControl
     public private(set) var published = 0
 
     public init(connections: Connections, options: Options, shutdown: Shutdown = .shared) {
@@ -49,6 +55,7 @@ public final class WatchService {
         self.topology = Topology(prefix: connections.settings.prefix)
         self.shutdown = shutdown
         self.archive = Archive(uploadRoot: options.uploadDirectory, archiveRoot: options.archiveDirectory)
+        self.flow = FlowControl(queue: topology.ingestQueue, limit: options.queueLimit)
     }
 
     public func run() throws {
@@ -60,6 +67,7 @@ public final class WatchService {
             defer { broker.close() }
             try topology.declare(on: broker)
             try broker.enableConfirms()
+            flow.reset()
             connected()
             try loop(watcher: watcher, broker: broker)
         }
@@ -79,9 +87,14 @@ public final class WatchService {
         // Finished files not yet published, in the order they arrived (loggers deliver in
         // data-time order, and windows complete in that order downstream).
         var pending = PendingPaths()
+        defer { if shutdown.isRequested, !inFlight.isEmpty { finishConfirms(broker: broker, inFlight: &inFlight) } }
         while !shutdown.isRequested {
+            // Heartbeats, and connection.blocked/unblocked, are only read while we call in.
+            try broker.serviceConnection()
+            let allowance = try flow.allowance(broker: broker, inFlight: inFlight.count, logger: logger)
             // With work in hand, only glance at the folder.
-            let paths = try watcher.poll(timeout: inFlight.isEmpty && pending.isEmpty ? 0.5 : 0, rescan: rescan)
+            let idle = inFlight.isEmpty && (pending.isEmpty || allowance == 0)
+            let paths = try watcher.poll(timeout: idle ? 0.5 : 0, rescan: rescan)
             if rescan { lastRescan = Date() }
             rescan = Date().timeIntervalSince(lastRescan) >= options.rescanInterval
             retryArchive()
@@ -89,7 +102,7 @@ public final class WatchService {
             // A slice at a time, reading the folder's events in between: a burst of files
             // published in one go let the kernel's event queue (16,384 events) overflow
             // meanwhile, and files whose events were lost waited for a rescan.
-            for path in pending.take(Self.publishSlice) where !inFlightPaths.contains(path) {
+            for path in pending.take(min(Self.publishSlice, allowance)) where !inFlightPaths.contains(path) {
                 // Bounded memory: past this many unconfirmed, wait for confirms first.
                 while inFlight.count >= Self.maxInFlight {
                     try takeConfirms(from: broker, timeout: 1, inFlight: &inFlight, inFlightPaths: &inFlightPaths, lastConfirm: &lastConfirm)
@@ -100,6 +113,7 @@ public final class WatchService {
                 inFlight[sequence] = (path, message.sha)
                 inFlightPaths.insert(path)
                 Meters.watchPublished(bytes: message.body.count)
+                flow.published()
             }
             guard !inFlight.isEmpty else {
                 lastConfirm = Date()
@@ -118,7 +132,8 @@ public final class WatchService {
     private func takeConfirms(from broker: AMQPConnection, timeout: Double, inFlight: inout [UInt64: (path: String, sha: String)],
                               inFlightPaths: inout Set<String>, lastConfirm: inout Date) throws {
         let confirms = try broker.waitForConfirms(timeout: timeout)
-        if !confirms.acked.isEmpty || !confirms.nacked.isEmpty { lastConfirm = Date() }
+        // A blocked connection (broker alarm) confirms nothing until unblocked: not a fault.
+        if !confirms.acked.isEmpty || !confirms.nacked.isEmpty || broker.blockedByBroker != nil { lastConfirm = Date() }
         for sequence in confirms.acked {
             guard let (path, sha) = inFlight.removeValue(forKey: sequence) else { continue }
             inFlightPaths.remove(path)
@@ -137,6 +152,24 @@ public final class WatchService {
             // No answer in time: the connection is suspect. Reconnecting makes the
             // next rescan publish these again; ingest drops the duplicates.
             throw WatchError("\(inFlight.count) publishes were not confirmed within 30 s")
+        }
+    }
+
+    /// At shutdown: a few seconds for the outstanding confirms, so that what the broker
+    /// has is archived now instead of published again at the next start.
+    private func finishConfirms(broker: AMQPConnection, inFlight: inout [UInt64: (path: String, sha: String)]) {
+        let deadline = Date().addingTimeInterval(5)
+        while !inFlight.isEmpty, Date() < deadline, broker.isOpen, broker.blockedByBroker == nil {
+            guard let confirms = try? broker.waitForConfirms(timeout: 0.2) else { break }
+            for sequence in confirms.acked {
+                guard let (path, sha) = inFlight.removeValue(forKey: sequence) else { continue }
+                published += 1
+                moveToArchive(path, sha: sha)
+            }
+            for sequence in confirms.nacked { inFlight.removeValue(forKey: sequence) }
+        }
+        if !inFlight.isEmpty {
+            logger.info("watch: \(inFlight.count) files were not confirmed before exit; they stay and are published again at the next start")
         }
     }
 
@@ -235,20 +268,46 @@ public final class WatchService {
         return .bytes(bytes)
     }
 
-    private func moveToArchive(_ path: String, sha: String) {
+    @discardableResult
+    private func moveToArchive(_ path: String, sha: String) -> Bool {
         do {
             try archive.move(path, sha256: sha)
             confirmedNotArchived[path] = nil
+            return true
         } catch {
+            guard Archive.exists(path) else {  // removed by someone else meanwhile: nothing left to do
+                confirmedNotArchived[path] = nil
+                return true
+            }
             if confirmedNotArchived[path] == nil {
-                logger.error("archive failed, will retry: \(error)", metadata: ["file": "\(path)", "sha256": "\(sha)"])
+                let message = "cannot move \(path) into the archive folder \(options.archiveDirectory): \(error); "
+                    + "it was published, stays in the upload folder and the move is retried (not republished)"
+                logger.error("\(message)",
+                             metadata: ["file": "\(path)", "sha256": "\(sha)", "folder": "\(options.archiveDirectory)"])
+                if archiveRetry.isDue { archiveRetry.failed() }
             }
             confirmedNotArchived[path] = sha
+            return false
         }
     }
 
     private func retryArchive() {
-        for (path, sha) in confirmedNotArchived { moveToArchive(path, sha: sha) }
+        guard !confirmedNotArchived.isEmpty, archiveRetry.isDue else { return }
+        let waiting = confirmedNotArchived.count
+        var moved = 0
+        for (path, sha) in confirmedNotArchived {
+            // Every file, not just until the first failure: one subfolder may fail while others work.
+            if moveToArchive(path, sha: sha) { moved += 1 }
+        }
+        if confirmedNotArchived.isEmpty {
+            archiveRetry.succeeded()
+            logger.notice("archive folder \(options.archiveDirectory) writable again: moved \(moved) waiting files")
+        } else {
+            let delay = archiveRetry.failed()
+            let message = "archive folder \(options.archiveDirectory) still failing: \(waiting - moved) published files wait "
+                + "in the upload folder; next try in \(String(format: "%.1f", delay)) s"
+            logger.warning("\(message)")
+        }
     }
 
     private func quarantine(_ path: String, reason: String) {
@@ -258,7 +317,10 @@ public final class WatchService {
             logger.error("quarantined: \(reason)", metadata: ["file": "\(path)"])
             Meters.watchQuarantined()
         } catch {
-            logger.error("cannot quarantine (\(reason)): \(error)", metadata: ["file": "\(path)"])
+            let message = "cannot move \(path) into the quarantine folder \(options.quarantineDirectory) (\(reason)): \(error); "
+                + "it stays in the upload folder and is tried again at the next rescan"
+            logger.error("\(message)",
+                         metadata: ["file": "\(path)", "folder": "\(options.quarantineDirectory)"])
         }
     }
 }
