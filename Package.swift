@@ -31,7 +31,7 @@ let package = Package(
             "Burstwatch",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "ReadingsTests", dependencies: ["Readings"]),
+        .testTarget(name: "ReadingsTests", dependencies: ["Readings"], resources: [.copy("HostileCorpus")]),
         .testTarget(name: "NetworkTests", dependencies: ["Network"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DetectionTests", dependencies: ["Detection", "Network", "Readings"]),
         .testTarget(name: "BurstwatchTests", dependencies: ["Burstwatch", "Readings", "Detection"]),
