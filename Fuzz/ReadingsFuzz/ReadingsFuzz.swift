@@ -57,6 +57,13 @@ private func checkFileParser(_ bytes: UnsafeBufferPointer<UInt8>, parser: Readin
     case .failure(let rejection):
         invariant(!rejection.reason.isEmpty, "empty rejection reason (\(rejection.kind))")
         invariant(rejection.reason.utf8.count <= maximumReasonBytes, "rejection reason of \(rejection.reason.utf8.count) bytes")
+        switch rejection.kind {
+        case .binary, .invalidUTF8, .noValidRows:
+            // Whatever is wrong sits on some line: the user must be told which.
+            invariant(rejection.reason.contains("line "), "\(rejection.kind) rejection without a line: \(rejection.reason)")
+        case .tooLarge, .empty, .badHeader:
+            break
+        }
         return
     case .success(let result):
         parsed = result
