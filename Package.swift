@@ -44,7 +44,7 @@ let package = Package(
             "BurstwatchHTTP",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "ReadingsTests", dependencies: ["Readings"]),
+        .testTarget(name: "ReadingsTests", dependencies: ["Readings"], resources: [.copy("HostileCorpus")]),
         .testTarget(name: "NetworkTests", dependencies: ["WaterNetwork"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DetectionTests", dependencies: ["Detection", "WaterNetwork", "Readings"]),
         .testTarget(name: "BurstwatchTests", dependencies: ["Burstwatch", "Readings", "Detection", "WaterNetwork"]),

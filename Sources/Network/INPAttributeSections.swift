@@ -49,7 +49,11 @@ extension NetworkBuilder {
         let node = try junctionIndex(line.fields[0], referredToBy: subject, at: line)
         let demand = try number(line, field: 1, named: "demand", of: subject) * flowUnits.litresPerSecondPerUnit
         let isFirst = replaced.insert(node).inserted
-        updateNode(node) { $0.baseDemandLps = isFirst ? demand : $0.baseDemandLps + demand }
+        let total = isFirst ? demand : nodes[node].baseDemandLps + demand
+        guard total.isFinite else {
+            throw error(line, "demand of junction \"\(line.fields[0])\" is too large once converted to litres per second")
+        }
+        updateNode(node) { $0.baseDemandLps = total }
     }
 
     mutating func readEmitter(_ line: INPLine) throws(NetworkParseError) {

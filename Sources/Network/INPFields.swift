@@ -3,6 +3,7 @@ extension NetworkBuilder {
     /// `layout` lists the fields for the message, e.g. "ID, elevation[, demand[, pattern]]".
     func requireFieldCount(_ line: INPLine, section: String, _ range: ClosedRange<Int>,
                            layout: String) throws(NetworkParseError) {
+        try requireClosedQuotes(line)
         let count = line.fields.count
         guard range.contains(count) else {
             let expected = range.lowerBound == range.upperBound
@@ -13,9 +14,18 @@ extension NetworkBuilder {
 
     func requireFieldCount(_ line: INPLine, section: String, atLeast minimum: Int,
                            layout: String) throws(NetworkParseError) {
+        try requireClosedQuotes(line)
         let count = line.fields.count
         guard count >= minimum else {
             throw error(line, "[\(section)] line has \(count) field\(count == 1 ? "" : "s"), expected at least \(minimum) (\(layout))")
+        }
+    }
+
+    /// An unclosed quote swallows the rest of the line into one field; saying so beats the
+    /// field count it would otherwise be blamed on.
+    func requireClosedQuotes(_ line: INPLine) throws(NetworkParseError) {
+        if let field = line.unclosedQuoteField {
+            throw error(line, "field \(field) opens a quote (\") that is not closed on the line")
         }
     }
 

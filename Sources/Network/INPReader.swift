@@ -9,6 +9,10 @@ public enum INPReader {
     /// - Parameter fileName: used only in error messages.
     /// - Throws: `NetworkParseError` naming the line and what is wrong with it.
     public static func parse(_ text: String, fileName: String = "network.inp") throws(NetworkParseError) -> NetworkModel {
+        if let problem = INPLexer.firstControlByte(in: text) {
+            throw NetworkParseError(fileName: fileName, line: problem.line,
+                                    reason: "binary content: \(problem.what); an .inp file is text")
+        }
         let sections = INPLexer.sections(of: text)
         func lines(_ name: String) -> [INPLine] { sections[name] ?? [] }
 

@@ -21,6 +21,12 @@ struct NetworkBuilder {
     }
 
     mutating func addNode(_ node: Node, at line: INPLine) throws(NetworkParseError) {
+        // `""` is a field, and EPANET requires an id; an empty one cannot be referred to.
+        guard !node.id.isEmpty else { throw error(line, "\(node.kind.rawValue) with an empty id") }
+        // Each number was finite as written, but a huge one can overflow in the unit conversion.
+        guard node.elevationM.isFinite, node.baseDemandLps.isFinite, node.fixedHeadM?.isFinite ?? true else {
+            throw error(line, "\(node.kind.rawValue) \"\(node.id)\": a value is too large once converted to metres and litres per second")
+        }
         if let existing = nodeIndexByID[node.id] {
             throw error(line, "duplicate node id \"\(node.id)\" (first defined on line \(nodeDefinitionLine[existing]))")
         }
@@ -30,6 +36,10 @@ struct NetworkBuilder {
     }
 
     mutating func addLink(_ link: Link, at line: INPLine) throws(NetworkParseError) {
+        guard !link.id.isEmpty else { throw error(line, "\(link.kind.rawValue) with an empty id") }
+        guard link.lengthM.isFinite, link.diameterM.isFinite else {
+            throw error(line, "\(link.kind.rawValue) \"\(link.id)\": a value is too large once converted to metres")
+        }
         if let existing = linkIndexByID[link.id] {
             throw error(line, "duplicate link id \"\(link.id)\" (first defined on line \(linkDefinitionLine[existing]))")
         }

@@ -13,6 +13,10 @@ enum ByteValidation {
         var facts = TextFacts()
         guard let base = bytes.baseAddress else { return .success(facts) }
         let count = bytes.count
+        if let utf16 = utf16ByteOrderMark(bytes) {
+            return .failure(FileRejection(kind: .invalidUTF8,
+                reason: "UTF-16 text (byte order mark \(utf16) on line 1); logger files must be UTF-8"))
+        }
         var index = 0
         while index < count {
             // Fast path: eight printable ASCII bytes at once (no high bit, none below 0x20, no DEL).
@@ -33,7 +37,7 @@ enum ByteValidation {
             let lead = bytes[index]
             if lead < 0x80 {
                 if lead < 0x20 && lead != 0x09 && lead != 0x0A && lead != 0x0D || lead == 0x7F {
-                    return .failure(binary(lead, at: index))
+                    return .failure(binary(lead, at: index, in: bytes))
                 }
                 if lead == 0x0A || lead == 0x0D { facts.lineBreakBytes += 1 }
                 index += 1
@@ -51,14 +55,14 @@ enum ByteValidation {
             case 0xF0: length = 4; secondRange = 0x90...0xBF
             case 0xF1...0xF3: length = 4
             case 0xF4: length = 4; secondRange = 0x80...0x8F
-            default: return .failure(invalidUTF8(at: index))
+            default: return .failure(invalidUTF8(at: index, in: bytes))
             }
             guard index + length <= count, secondRange.contains(bytes[index + 1]) else {
-                return .failure(invalidUTF8(at: index))
+                return .failure(invalidUTF8(at: index, in: bytes))
             }
             var continuation = index + 2
             while continuation < index + length {
-                guard bytes[continuation] & 0xC0 == 0x80 else { return .failure(invalidUTF8(at: index)) }
+                guard bytes[continuation] & 0xC0 == 0x80 else { return .failure(invalidUTF8(at: index, in: bytes)) }
                 continuation += 1
             }
             index += length
@@ -66,13 +70,44 @@ enum ByteValidation {
         return .success(facts)
     }
 
-    private static func binary(_ byte: UInt8, at offset: Int) -> FileRejection {
+    private static func binary(_ byte: UInt8, at offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> FileRejection {
         let what = byte == 0 ? "NUL byte" : "control byte 0x" + hexByte(byte)
-        return FileRejection(kind: .binary, reason: "binary content: \(what) at byte offset \(offset)")
+        return FileRejection(kind: .binary,
+            reason: "binary content: \(what) on line \(lineNumber(at: offset, in: bytes)) at byte offset \(offset)")
     }
 
-    private static func invalidUTF8(at offset: Int) -> FileRejection {
-        FileRejection(kind: .invalidUTF8, reason: "invalid UTF-8 at byte offset \(offset)")
+    private static func invalidUTF8(at offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> FileRejection {
+        FileRejection(kind: .invalidUTF8,
+            reason: "invalid UTF-8 on line \(lineNumber(at: offset, in: bytes)) at byte offset \(offset)")
+    }
+
+    /// The 1-based line holding `offset`, counted as `PhysicalLines` does (LF, CRLF or a lone CR
+    /// end a line), so the number matches the one row errors give. Only runs on failure.
+    static func lineNumber(at offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var line = 1
+        var index = 0
+        while index < offset {
+            let byte = bytes[index]
+            if byte == 0x0A {
+                line += 1
+            } else if byte == 0x0D {
+                // A CR right before LF is half of one CRLF: the LF counts it.
+                if !(index + 1 < bytes.count && bytes[index + 1] == 0x0A) { line += 1 }
+            }
+            index += 1
+        }
+        return line
+    }
+
+    /// "FF FE" or "FE FF" when the file starts with a UTF-16 byte order mark: spreadsheet programs
+    /// save "Unicode text" that way, and "invalid UTF-8 at byte 0" would not tell the user why.
+    private static func utf16ByteOrderMark(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        guard bytes.count >= 2 else { return nil }
+        switch (bytes[0], bytes[1]) {
+        case (0xFF, 0xFE): return "FF FE"
+        case (0xFE, 0xFF): return "FE FF"
+        default: return nil
+        }
     }
 
     private static func hexByte(_ byte: UInt8) -> String {

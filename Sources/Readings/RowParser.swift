@@ -21,7 +21,9 @@ struct RowParser {
         if mayBeHeader, let headerOutcome = classifyHeader(text, fields) { return headerOutcome }
         func error(_ reason: String) -> RowOutcome { .error(RowError(line: line, reason: reason)) }
 
-        guard fields.count == 4 else { return error("expected 4 columns, found \(fields.count)") }
+        guard fields.count == 4 else {
+            return error("expected 4 columns, found \(fields.count)" + Self.separatorHint(text, fieldCount: fields.count))
+        }
         let loggerField = UnsafeBufferPointer(rebasing: text[fields[0]])
         let channelField = UnsafeBufferPointer(rebasing: text[fields[1]])
         let timestampField = UnsafeBufferPointer(rebasing: text[fields[2]])
@@ -58,6 +60,15 @@ struct RowParser {
         let written = fields.map { String(decoding: UnsafeBufferPointer(rebasing: text[$0]), as: UTF8.self) }
         return .reject(FileRejection(kind: .badHeader,
             reason: "header columns \(written.joined(separator: ",")) are not in the order \(ReadingFileParser.header.joined(separator: ","))"))
+    }
+
+    /// Spreadsheets in many locales export with semicolons, or tabs: such a line reads as one
+    /// column, and saying why saves the user guessing.
+    private static func separatorHint(_ text: UnsafeBufferPointer<UInt8>, fieldCount: Int) -> String {
+        guard fieldCount == 1 else { return "" }
+        if text.contains(0x3B) { return " (columns are separated by commas; this line uses semicolons)" }
+        if text.contains(0x09) { return " (columns are separated by commas; this line uses tabs)" }
+        return ""
     }
 
     /// `inout` only because `withUTF8` needs it; the string is not changed.

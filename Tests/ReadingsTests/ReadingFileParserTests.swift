@@ -250,12 +250,12 @@ import Readings
         var bytes = Array("FM001,flow,2026-03-02T00:00:00Z,1\nPL".utf8)
         bytes.append(0xB0)  // Latin-1 degree sign
         bytes += Array("1,pressure,2026-03-02T00:00:00Z,1\n".utf8)
-        #expect(rejection(bytes) == FileRejection(kind: .invalidUTF8, reason: "invalid UTF-8 at byte offset 36"))
+        #expect(rejection(bytes) == FileRejection(kind: .invalidUTF8, reason: "invalid UTF-8 on line 2 at byte offset 36"))
         // Overlong encoding, surrogate, truncated sequence, beyond U+10FFFF.
-        #expect(rejection([0x41, 0xC0, 0xAF])?.reason == "invalid UTF-8 at byte offset 1")
-        #expect(rejection([0x41, 0xED, 0xA0, 0x80])?.reason == "invalid UTF-8 at byte offset 1")
-        #expect(rejection([0x41, 0x42, 0xE2, 0x82])?.reason == "invalid UTF-8 at byte offset 2")
-        #expect(rejection([0xF4, 0x90, 0x80, 0x80])?.reason == "invalid UTF-8 at byte offset 0")
+        #expect(rejection([0x41, 0xC0, 0xAF])?.reason == "invalid UTF-8 on line 1 at byte offset 1")
+        #expect(rejection([0x41, 0xED, 0xA0, 0x80])?.reason == "invalid UTF-8 on line 1 at byte offset 1")
+        #expect(rejection([0x41, 0x42, 0xE2, 0x82])?.reason == "invalid UTF-8 on line 1 at byte offset 2")
+        #expect(rejection([0xF4, 0x90, 0x80, 0x80])?.reason == "invalid UTF-8 on line 1 at byte offset 0")
     }
 
     @Test func validMultibyteTextIsNotRejected() throws {
@@ -266,9 +266,9 @@ import Readings
     @Test func binaryContentIsRejected() {
         var withNUL = Array("FM001,flow,2026-03-02T00:00:00Z,1\n".utf8)
         withNUL.insert(0, at: 3)
-        #expect(rejection(withNUL) == FileRejection(kind: .binary, reason: "binary content: NUL byte at byte offset 3"))
+        #expect(rejection(withNUL) == FileRejection(kind: .binary, reason: "binary content: NUL byte on line 1 at byte offset 3"))
         let gzipHeader: [UInt8] = [0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00]
-        #expect(rejection(gzipHeader) == FileRejection(kind: .binary, reason: "binary content: control byte 0x1F at byte offset 0"))
+        #expect(rejection(gzipHeader) == FileRejection(kind: .binary, reason: "binary content: control byte 0x1F on line 1 at byte offset 0"))
         #expect(rejection(Array("a\u{7F}b".utf8))?.kind == .binary)
     }
 

@@ -73,13 +73,18 @@ public final class DirectoryWatcher {
             if count == 0 { break }
             var offset = 0
             while offset < count {
-                let (event, name) = buffer.withUnsafeBytes { raw -> (inotify_event, String) in
+                let (event, name) = buffer.withUnsafeBytes { raw -> (inotify_event, String?) in
                     let event = raw.loadUnaligned(fromByteOffset: offset, as: inotify_event.self)
                     let nameStart = offset + MemoryLayout<inotify_event>.size
                     let nameBytes = raw[nameStart..<(nameStart + Int(event.len))].prefix { $0 != 0 }
-                    return (event, String(decoding: nameBytes, as: UTF8.self))
+                    return (event, String(validating: nameBytes, as: UTF8.self))
                 }
                 offset += MemoryLayout<inotify_event>.size + Int(event.len)
+                guard let name else {
+                    // Not UTF-8: rename it to a name that is; its rename event brings it back.
+                    if let directory = directoryByWatch[event.wd] { FileNameRepair.repairEntries(in: directory) }
+                    continue
+                }
                 found += handle(event, name: name)
             }
         }
@@ -123,13 +128,16 @@ public final class DirectoryWatcher {
     }
 
     private func collect(_ path: String, minimumAge: Double, now: Date, into found: inout [(modified: Int, path: String)]) {
+        FileNameRepair.repairEntries(in: path)
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] where Self.isCandidate(name: entry) {
             let child = path + "/" + entry
             var info = stat()
             guard lstat(child, &info) == 0 else { continue }
             if (info.st_mode & S_IFMT) == S_IFDIR {
                 collect(child, minimumAge: minimumAge, now: now, into: &found)
-            } else if (info.st_mode & S_IFMT) == S_IFREG {
+            } else {
+                // Links, pipes and the like too: the watch service quarantines them with a reason,
+                // instead of their waiting in the folder unseen.
                 let modified = Date(timeIntervalSince1970: Double(info.st_mtim.tv_sec))
                 if now.timeIntervalSince(modified) >= minimumAge { found.append((info.st_mtim.tv_sec * 1_000_000_000 + info.st_mtim.tv_nsec, child)) }
             }

@@ -214,6 +214,9 @@ public final class WatchService {
         case .tooLarge(let size):
             quarantine(path, reason: "file is \(size) bytes; the limit is \(options.maxFileBytes)")
             return nil
+        case .notRegularFile(let what):
+            quarantine(path, reason: "\(what), not a regular file: not read")
+            return nil
         case .bytes(let bytes): body = bytes
         }
         let sha = SHA256.hexDigest(body)
@@ -234,15 +237,27 @@ public final class WatchService {
         case bytes([UInt8])
         case gone
         case tooLarge(Int)
+        /// A symbolic link, named pipe, device or socket, described for the log.
+        case notRegularFile(String)
     }
 
-    /// Reads a whole file, unless it is gone or larger than `limit` bytes.
+    /// Reads a whole file, unless it is gone, larger than `limit` bytes or not a regular file.
+    /// O_NOFOLLOW: a symbolic link moved into the folder must not publish whatever it points
+    /// to outside it. O_NONBLOCK: opening a named pipe would otherwise wait for a writer
+    /// forever and stall the whole watcher (reads of a regular file never block on it).
     static func read(_ path: String, limit: Int) -> ReadResult {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return .gone }
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        guard fd >= 0 else { return errno == ELOOP ? .notRegularFile("a symbolic link") : .gone }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { return .gone }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFIFO: return .notRegularFile("a named pipe")
+        case S_IFSOCK: return .notRegularFile("a socket")
+        case S_IFCHR, S_IFBLK: return .notRegularFile("a device")
+        default: return .notRegularFile("an unknown kind of file")
+        }
         let size = Int(info.st_size)
         if size > limit { return .tooLarge(size) }
         // One byte more than its size: a file still growing is read to its end all the same.
