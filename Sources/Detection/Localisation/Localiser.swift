@@ -48,7 +48,12 @@ public struct Localiser: Sendable {
         let observations = LoggerObservations(evidence: evidence, network: network)
         let distances = DistanceTable(graph: graph, sources: observations.nodes)
         let probabilities = probabilities(observations, distances: distances)
-        let start = mostLikelyNode(probabilities, observations: observations, distances: distances)
+        let peak = mostLikelyNode(probabilities, observations: observations, distances: distances)
+        let start = settings.seedNeighbourhoodShare > 0
+            ? AreaSeed(graph: graph).centre(
+                probabilities: probabilities,
+                neighbourhoodPipeLengthM: settings.seedNeighbourhoodShare * graph.totalPipeLengthM, fallback: peak)
+            : peak
         let area = AreaGrowing(graph: graph).grow(
             from: start, probabilities: probabilities, coverage: settings.coverage,
             maxPipeLengthM: settings.maxShareOfPipeLength * graph.totalPipeLengthM)
