@@ -1,6 +1,6 @@
 import Testing
 @testable import Detection
-import Network
+import WaterNetwork
 
 /// A side × side grid of junctions 100 m apart with one reservoir at a corner.
 private func grid(side: Int) throws -> NetworkModel {

@@ -1,4 +1,4 @@
-import Network
+import WaterNetwork
 
 /// Picks the node the area of interest grows from: the centre of the neighbourhood that
 /// holds the most probability, not the single most probable node.
