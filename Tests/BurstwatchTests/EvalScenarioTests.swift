@@ -36,7 +36,11 @@ struct EvalScenarioTests {
         let hours = try #require(burst.timeToDetectSeconds) / 3600
         #expect(hours > 0 && hours <= 2, "time to detect \(hours) h")
         #expect(burst.inArea == true, "burst node outside the area of interest")
-        #expect(try #require(burst.areaShare) < 0.05)
+        // 5.0 % of Net3's pipe length since the area grows from the densest neighbourhood
+        // (AreaSeed; 4.1 % before), a change that placed more of the suite's bursts inside
+        // their area (10/22 against 9/22) and nearer (773 m against 1,145 m median). The
+        // target (a median under 5 %) is the suite's; this guards against a wider area here.
+        #expect(try #require(burst.areaShare) < 0.055)
 
         // The alerts file holds the same events, one burst-event/v1 object a line.
         let lines = try String(contentsOfFile: alerts, encoding: .utf8).split(separator: "\n")
