@@ -79,9 +79,16 @@ def test_roles_run_the_right_commands():
     assert services["watch"]["command"][:3] == ["watch", "--dir", "/srv/upload"]
     assert services["ingest"]["command"][0] == "ingest"
     assert services["detect"]["command"] == ["detect"]
-    assert services["map"]["command"] == ["map", "--port", "8090"]
+    assert services["map"]["command"] == ["map", "--host", "0.0.0.0", "--port", "8090"]
     for role in ROLES - {"migrate"}:
         assert services[role]["depends_on"]["migrate"]["condition"] == "service_completed_successfully", role
+
+
+def test_roles_serve_metrics_beyond_their_container():
+    settings = dict(line.split("=", 1) for line in (HERE / "burstwatch.env").read_text().splitlines()
+                    if line and not line.startswith("#"))
+    assert int(settings["BURSTWATCH_HTTP_PORT"]) > 0
+    assert settings["BURSTWATCH_HTTP_HOST"] == "0.0.0.0"
 
 
 def test_long_running_services_have_health_checks():
