@@ -47,7 +47,27 @@ public struct Backoff: Sendable {
         return min(10, 0.2 * pow(2, Double(min(attempt, 10))))
     }
     public mutating func reset() { attempt = 0 }
+
+    /// How long a session must stay up before a failure counts as a new incident.
+    public static let stableSeconds = 10.0
+    private var connectedAt: Double?
+
+    /// The session came up at `now` (seconds on any monotonic clock).
+    public mutating func connected(at now: Double) { connectedAt = now }
+
+    /// The session failed at `now`; returns the wait before the next try. Only a session
+    /// that stayed up `stableSeconds` starts over from the shortest wait: one that fails
+    /// right after connecting (a row it cannot publish, a missing grant) keeps backing
+    /// off instead of reconnecting five times a second for ever.
+    public mutating func failed(at now: Double) -> Double {
+        if let connectedAt, now - connectedAt >= Self.stableSeconds { attempt = 0 }
+        connectedAt = nil
+        return next()
+    }
 }
+
+/// Seconds on the monotonic clock, for measuring how long something stayed up.
+func monotonicSeconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
 import Logging
 
@@ -55,7 +75,8 @@ extension Shutdown {
     /// Runs `session` until shutdown. When it throws (a lost broker or database
     /// connection, say), logs why, waits with backoff and runs it again: a role resumes
     /// without a restart, and whatever it had not acked is redelivered. `session` calls
-    /// `connected` once it is up, which resets the backoff.
+    /// `connected` once it is up; the backoff starts over only after a session that
+    /// stayed up a while (`Backoff.failed(at:)`).
     public func keepRunning(_ role: String, logger: Logger, afterFailure: () -> Void = {},
                             _ session: (_ connected: () -> Void) throws -> Void) {
         var backoff = Backoff()
@@ -65,7 +86,7 @@ extension Shutdown {
         while !isRequested {
             do {
                 try session {
-                    backoff.reset()
+                    backoff.connected(at: monotonicSeconds())
                     RoleHealth.shared.connected(component)
                 }
             } catch where isRequested {
@@ -77,7 +98,7 @@ extension Shutdown {
                 Meters.reconnect(role: component, error: error)
                 logger.error("\(role): \(error); reconnecting", metadata: ["peer": "\(Meters.peer(of: error))"])
                 afterFailure()
-                sleep(backoff.next())
+                sleep(backoff.failed(at: monotonicSeconds()))
             }
         }
     }
