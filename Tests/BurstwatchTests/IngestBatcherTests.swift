@@ -30,4 +30,20 @@ struct IngestBatcherTests {
         _ = batcher.received()
         #expect(batcher.draining() == .flush)
     }
+
+    @Test("a redelivered message is written alone: the batch before it first, then it by itself")
+    func redeliveredGoesAlone() {
+        var batcher = IngestBatcher(prefetch: 100)
+        _ = batcher.received()
+        _ = batcher.received()
+        #expect(batcher.received(redelivered: true) == .flushAllButLast)
+        #expect(batcher.flushedAllButLast() == .flush)
+        #expect(batcher.pending == 1)
+        batcher.flushed()
+        // With nothing in hand it is flushed at once, and the next fresh message starts a new batch.
+        #expect(batcher.received(redelivered: true) == .flush)
+        batcher.flushed()
+        #expect(batcher.received() == .wait(seconds: batcher.idleFlushSeconds))
+        #expect(batcher.pending == 1)
+    }
 }

@@ -3,12 +3,20 @@
 ///
 /// A batch is flushed when it holds `prefetch` messages (the broker will send no
 /// more until we ack) or when no new message came for `idleFlushSeconds`.
+///
+/// A redelivered message is written in a batch of its own. Redelivery means a worker
+/// died (or lost its connection) with it in hand; if the message itself is what kills
+/// workers, the broker dead-letters it after its delivery limit, and alone it takes no
+/// innocent neighbours into the dead-letter queue with it, whatever the prefetch.
 public struct IngestBatcher: Sendable {
     public enum Action: Equatable, Sendable {
         /// Wait this long for the next delivery.
         case wait(seconds: Double)
         /// Write and ack the batch in hand now.
         case flush
+        /// Write and ack the batch in hand except its last message (a redelivered one),
+        /// then that message alone (`flushedAllButLast()` says so).
+        case flushAllButLast
     }
 
     public let prefetch: Int
@@ -27,9 +35,16 @@ public struct IngestBatcher: Sendable {
     /// What to do before the first delivery, and after every flush.
     public var nextAction: Action { pending == 0 ? .wait(seconds: idleWaitSeconds) : .wait(seconds: idleFlushSeconds) }
 
-    public mutating func received() -> Action {
+    public mutating func received(redelivered: Bool = false) -> Action {
         pending += 1
+        if redelivered { return pending == 1 ? .flush : .flushAllButLast }
         return pending >= prefetch ? .flush : .wait(seconds: idleFlushSeconds)
+    }
+
+    /// The batch before the redelivered message was written: that message is in hand alone.
+    public mutating func flushedAllButLast() -> Action {
+        pending = 1
+        return .flush
     }
 
     /// The wait ended with no delivery.

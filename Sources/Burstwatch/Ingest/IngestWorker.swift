@@ -73,7 +73,7 @@ public final class IngestWorker {
             case .wait(let seconds):
                 if let delivery = try broker.nextDelivery(timeout: seconds) {
                     batch.append(IncomingFile(delivery))
-                    action = batcher.received()
+                    action = batcher.received(redelivered: delivery.redelivered)
                 } else {
                     action = batcher.timedOut()
                 }
@@ -82,6 +82,11 @@ public final class IngestWorker {
                 batch.removeAll(keepingCapacity: true)
                 batcher.flushed()
                 action = batcher.nextAction
+            case .flushAllButLast:
+                let alone = batch.removeLast()
+                try flush(batch, writer: writer, registry: &registry, deadLetters: deadLetters, broker: broker)
+                batch = [alone]
+                action = batcher.flushedAllButLast()
             }
         }
     }
