@@ -87,7 +87,11 @@ public final class WatchService {
         // Finished files not yet published, in the order they arrived (loggers deliver in
         // data-time order, and windows complete in that order downstream).
         var pending = PendingPaths()
-        defer { if shutdown.isRequested, !inFlight.isEmpty { finishConfirms(broker: broker, inFlight: &inFlight) } }
+        defer {
+            if shutdown.isRequested, !inFlight.isEmpty {
+                finishConfirms(broker: broker, inFlight: &inFlight, inFlightPaths: &inFlightPaths, lastConfirm: &lastConfirm)
+            }
+        }
         while !shutdown.isRequested {
             // Heartbeats, and connection.blocked/unblocked, are only read while we call in.
             try broker.serviceConnection()
@@ -157,16 +161,13 @@ public final class WatchService {
 
     /// At shutdown: a few seconds for the outstanding confirms, so that what the broker
     /// has is archived now instead of published again at the next start.
-    private func finishConfirms(broker: AMQPConnection, inFlight: inout [UInt64: (path: String, sha: String)]) {
+    private func finishConfirms(broker: AMQPConnection, inFlight: inout [UInt64: (path: String, sha: String)],
+                                inFlightPaths: inout Set<String>, lastConfirm: inout Date) {
         let deadline = Date().addingTimeInterval(5)
         while !inFlight.isEmpty, Date() < deadline, broker.isOpen, broker.blockedByBroker == nil {
-            guard let confirms = try? broker.waitForConfirms(timeout: 0.2) else { break }
-            for sequence in confirms.acked {
-                guard let (path, sha) = inFlight.removeValue(forKey: sequence) else { continue }
-                published += 1
-                moveToArchive(path, sha: sha)
-            }
-            for sequence in confirms.nacked { inFlight.removeValue(forKey: sequence) }
+            do {
+                try takeConfirms(from: broker, timeout: 0.2, inFlight: &inFlight, inFlightPaths: &inFlightPaths, lastConfirm: &lastConfirm)
+            } catch { break }
         }
         if !inFlight.isEmpty {
             logger.info("watch: \(inFlight.count) files were not confirmed before exit; they stay and are published again at the next start")
