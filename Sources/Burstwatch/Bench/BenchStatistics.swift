@@ -1,5 +1,6 @@
-/// The few statistics the benchmark reports. The machine is shared and noisy, so every
-/// figure is a median over repetitions, and tails are percentiles over all samples.
+/// The few statistics the benchmark reports (and `eval --suite`'s medians and p90). The
+/// machine is shared and noisy, so every bench figure is a median over repetitions, and
+/// tails are percentiles over all samples.
 public enum BenchStatistics {
     /// The `p`-th percentile (0…100) by linear interpolation between closest ranks (the
     /// method numpy and spreadsheets use by default): the median of [1, 2, 3, 4] is 2.5,

@@ -28,10 +28,10 @@ public struct EvalSuiteReport: Sendable {
                 "\(bursts.count(where: \.detected))",
                 report.score.map { "\($0.falseAlarms.count)" } ?? "-",
                 report.score.map { String(format: "%.2f", $0.falseAlarmsPerDMAMonth) } ?? "-",
-                Self.median(bursts.compactMap(\.timeToDetectSeconds)).map(EvalReport.duration) ?? "-",
+                BenchStatistics.median(bursts.compactMap(\.timeToDetectSeconds)).map(EvalReport.duration) ?? "-",
                 "\(bursts.count { $0.inArea == true })/\(bursts.count(where: \.detected))",
-                Self.median(bursts.compactMap(\.areaShare)).map { String(format: "%.1f %%", 100 * $0) } ?? "-",
-                Self.median(bursts.compactMap(\.distanceToAreaM)).map { String(format: "%.0f", $0) } ?? "-",
+                BenchStatistics.median(bursts.compactMap(\.areaShare)).map { String(format: "%.1f %%", 100 * $0) } ?? "-",
+                BenchStatistics.median(bursts.compactMap(\.distanceToAreaM)).map { String(format: "%.0f", $0) } ?? "-",
                 String(format: "%.1f", report.loadSeconds + report.detectSeconds),
             ])
         }
@@ -44,7 +44,7 @@ public struct EvalSuiteReport: Sendable {
             let inBand = all.filter { $0.sizeShare.map { band.range.contains($0) } ?? false }
             guard !inBand.isEmpty else { continue }
             bandRows.append([band.name, "\(inBand.count(where: \.detected))/\(inBand.count)",
-                             Self.median(inBand.compactMap(\.timeToDetectSeconds)).map(EvalReport.duration) ?? "-"])
+                             BenchStatistics.median(inBand.compactMap(\.timeToDetectSeconds)).map(EvalReport.duration) ?? "-"])
         }
         lines.append(contentsOf: EvalReport.table(header: ["size band", "detected", "median to detect"], rows: bandRows))
         lines.append("")
@@ -57,24 +57,14 @@ public struct EvalSuiteReport: Sendable {
         let localised = all.filter { $0.inArea != nil }
         lines.append(String(format: "  false alarms: %d over %.2f DMA-months = %.2f per DMA-month", falseAlarms, dmaMonths,
                             dmaMonths > 0 ? Double(falseAlarms) / dmaMonths : 0))
-        lines.append("  time to detect: median \(Self.median(times).map(EvalReport.duration) ?? "-"),"
-            + " p90 \(Self.quantile(times, 0.9).map(EvalReport.duration) ?? "-"),"
-            + " median for >= 10 % \(Self.median(large).map(EvalReport.duration) ?? "-")")
+        lines.append("  time to detect: median \(BenchStatistics.median(times).map(EvalReport.duration) ?? "-"),"
+            + " p90 \(BenchStatistics.percentile(times, 90).map(EvalReport.duration) ?? "-"),"
+            + " median for >= 10 % \(BenchStatistics.median(large).map(EvalReport.duration) ?? "-")")
         lines.append("  burst node in area: \(localised.count { $0.inArea == true })/\(localised.count);"
-            + " area share median \(Self.median(all.compactMap(\.areaShare)).map { String(format: "%.1f %%", 100 * $0) } ?? "-");"
-            + " distance median \(Self.median(all.compactMap(\.distanceToAreaM)).map { String(format: "%.0f m", $0) } ?? "-")")
+            + " area share median \(BenchStatistics.median(all.compactMap(\.areaShare)).map { String(format: "%.1f %%", 100 * $0) } ?? "-");"
+            + " distance median \(BenchStatistics.median(all.compactMap(\.distanceToAreaM)).map { String(format: "%.0f m", $0) } ?? "-")")
         for failure in failures { lines.append("  FAILED \(failure)") }
         return lines.joined(separator: "\n") + "\n"
-    }
-
-    static func median(_ values: [Double]) -> Double? { quantile(values, 0.5) }
-
-    static func quantile(_ values: [Double], _ q: Double) -> Double? {
-        guard !values.isEmpty else { return nil }
-        let sorted = values.sorted()
-        let position = q * Double(sorted.count - 1)
-        let lower = Int(position.rounded(.down)), upper = Int(position.rounded(.up))
-        return sorted[lower] + (sorted[upper] - sorted[lower]) * (position - Double(lower))
     }
 }
 
