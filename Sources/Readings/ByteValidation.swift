@@ -81,22 +81,17 @@ enum ByteValidation {
             reason: "invalid UTF-8 on line \(lineNumber(at: offset, in: bytes)) at byte offset \(offset)")
     }
 
-    /// The 1-based line holding `offset`, counted as `PhysicalLines` does (LF, CRLF or a lone CR
-    /// end a line), so the number matches the one row errors give. Only runs on failure.
+    /// The 1-based line holding `offset`, as `PhysicalLines` numbers it, so the number matches
+    /// the one row errors give. Only runs on failure. (The failing byte is never a line
+    /// terminator nor part of the byte order mark, so it lies inside one line's range.)
     static func lineNumber(at offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        var line = 1
-        var index = 0
-        while index < offset {
-            let byte = bytes[index]
-            if byte == 0x0A {
-                line += 1
-            } else if byte == 0x0D {
-                // A CR right before LF is half of one CRLF: the LF counts it.
-                if !(index + 1 < bytes.count && bytes[index + 1] == 0x0A) { line += 1 }
-            }
-            index += 1
+        var lines = PhysicalLines(bytes)
+        var last = 1
+        while let line = lines.next() {
+            if offset < line.range.upperBound { return line.number }
+            last = line.number
         }
-        return line
+        return last
     }
 
     /// "FF FE" or "FE FF" when the file starts with a UTF-16 byte order mark: spreadsheet programs
