@@ -90,7 +90,7 @@ struct DatabaseRoleTests {
             _ = try? admin.executeScript("DROP DATABASE IF EXISTS \(pgQuoteIdentifier(database)) WITH (FORCE)")
             _ = try? admin.executeScript("DROP ROLE IF EXISTS \(pgQuoteIdentifier(owner))")
         }
-        let target = TestEnvironment.url(env.adminURL, withDatabase: database)
+        let target = Settings.databaseURL(env.adminURL, withDatabase: database)
         let connection = try PGConnection(conninfo: target, overrides: ["user": owner])
         defer { connection.close() }
         #expect(try Migrator(connection: connection).migrate() == Migrations.all.map(\.version))

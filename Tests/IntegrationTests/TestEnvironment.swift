@@ -31,7 +31,7 @@ final class TestEnvironment: @unchecked Sendable {
         defer { admin.close() }
         _ = try admin.execute("CREATE DATABASE \(pgQuoteIdentifier(databaseName))")
         var settings = try Settings.fromEnvironment()
-        settings.databaseURL = Self.url(adminURL, withDatabase: databaseName)
+        settings.databaseURL = Settings.databaseURL(adminURL, withDatabase: databaseName)
         settings.prefix = "bwtest.\(name)"
         self.settings = settings
         uploadDirectory = upload + "/" + name
@@ -42,16 +42,6 @@ final class TestEnvironment: @unchecked Sendable {
         let connection = try database()
         defer { connection.close() }
         try Migrator(connection: connection).migrate()
-    }
-
-    /// Swaps the database name of a postgresql:// URL (or appends dbname= to key=value).
-    static func url(_ base: String, withDatabase database: String) -> String {
-        if base.hasPrefix("postgres") {
-            var components = URLComponents(string: base)!
-            components.path = "/" + database
-            return components.string!
-        }
-        return base + " dbname=\(database)"
     }
 
     var environment: [String: String] {
@@ -179,13 +169,10 @@ struct TestSetupError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// A burstwatch role running as a real child process, its output in a log file that a
-/// failing test can show.
-final class RoleProcess: @unchecked Sendable {
-    let process = Process()
-    let logPath: String
-
-    static var executable: URL {
+/// Roles in tests run the built `burstwatch` executable, their log in a temporary file
+/// that a failing test can show.
+extension RoleProcess {
+    static var builtExecutable: URL {
         if let path = ProcessInfo.processInfo.environment["BURSTWATCH_BIN"] { return URL(fileURLWithPath: path) }
         // The test bundle sits in the build folder next to the burstwatch executable.
         let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
@@ -201,32 +188,8 @@ final class RoleProcess: @unchecked Sendable {
         return URL(fileURLWithPath: "burstwatch")
     }
 
-    init(arguments: [String], environment: [String: String], logName: String) throws {
-        logPath = NSTemporaryDirectory() + "bwtest-\(logName)-\(arguments[0])-\(UInt32.random(in: 0..<UInt32.max)).log"
-        FileManager.default.createFile(atPath: logPath, contents: nil)
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        process.executableURL = Self.executable
-        process.arguments = arguments
-        process.environment = environment
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
-    }
-
-    var pid: Int32 { process.processIdentifier }
-    var isRunning: Bool { process.isRunning }
-    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
-
-    /// SIGKILL: no chance to finish anything.
-    func kill9() {
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-    }
-
-    /// SIGTERM, then wait for a clean exit.
-    func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
-        process.waitUntilExit()
+    convenience init(arguments: [String], environment: [String: String], logName: String) throws {
+        try self.init(executable: Self.builtExecutable, arguments: arguments, environment: environment,
+                      logPath: NSTemporaryDirectory() + "bwtest-\(logName)-\(arguments[0])-\(UInt32.random(in: 0..<UInt32.max)).log")
     }
 }

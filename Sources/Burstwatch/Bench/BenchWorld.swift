@@ -12,7 +12,7 @@ public final class BenchWorld {
     public let uploadDirectory: String
     public let archiveDirectory: String
     let adminSettings: Settings
-    private(set) var roles: [BenchRole] = []
+    private(set) var roles: [RoleProcess] = []
 
     /// - Parameters:
     ///   - label: part of every name, so leftovers can be told apart.
@@ -22,7 +22,7 @@ public final class BenchWorld {
         databaseName = "bwbench_\(label)_\(suffix)"
         adminSettings = base
         var settings = base
-        settings.databaseURL = Self.url(base.databaseURL, withDatabase: databaseName)
+        settings.databaseURL = Settings.databaseURL(base.databaseURL, withDatabase: databaseName)
         settings.prefix = "bwbench.\(label).\(suffix)"
         self.settings = settings
         directory = workRoot + "/\(label)-\(suffix)"
@@ -40,15 +40,6 @@ public final class BenchWorld {
             tearDown()
             throw error
         }
-    }
-
-    /// Swaps the database name of a postgresql:// URL (or appends dbname= to key=value).
-    static func url(_ base: String, withDatabase database: String) -> String {
-        if base.hasPrefix("postgres"), var components = URLComponents(string: base) {
-            components.path = "/" + database
-            return components.string ?? base
-        }
-        return base + " dbname=\(database)"
     }
 
     public var connections: Connections { Connections(settings: settings) }
@@ -72,9 +63,10 @@ public final class BenchWorld {
     }
 
     /// Starts `burstwatch ARGS` as a child process of the bench.
-    public func start(_ arguments: [String]) throws -> BenchRole {
-        let role = try BenchRole(arguments: arguments, environment: environment,
-                                 logPath: directory + "/\(arguments[0])-\(roles.count).log")
+    public func start(_ arguments: [String]) throws -> RoleProcess {
+        // This very executable, so the roles measured are the build being benchmarked.
+        let role = try RoleProcess(executable: RoleProcess.thisExecutable, arguments: arguments, environment: environment,
+                                   logPath: directory + "/\(arguments[0])-\(roles.count).log")
         roles.append(role)
         return role
     }
@@ -115,52 +107,5 @@ public final class BenchWorld {
         if ProcessInfo.processInfo.environment["BURSTWATCH_BENCH_KEEP"] == nil {
             try? FileManager.default.removeItem(atPath: directory)
         }
-    }
-}
-
-/// A burstwatch role the bench runs as its own child process, output in a log file.
-public final class BenchRole {
-    let process = Process()
-    public let logPath: String
-    public let arguments: [String]
-
-    /// This very executable, so the roles measured are the build being benchmarked.
-    static var executable: URL { URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath() }
-
-    init(arguments: [String], environment: [String: String], logPath: String) throws {
-        self.logPath = logPath
-        self.arguments = arguments
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        process.executableURL = Self.executable
-        process.arguments = arguments
-        process.environment = environment
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
-    }
-
-    public var pid: Int32 { process.processIdentifier }
-    public var isRunning: Bool { process.isRunning }
-    public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
-
-    /// The processes doing the work: the workers under an `ingest --processes N`
-    /// supervisor, or the role itself.
-    public var workerPIDs: [Int32] {
-        let children = ProcessCPU.children(of: pid)
-        return children.isEmpty ? [pid] : children
-    }
-
-    /// SIGTERM, then wait for a clean exit (SIGKILL after 20 s).
-    public func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
-        let deadline = Date().addingTimeInterval(20)
-        while process.isRunning, Date() < deadline { usleep(20_000) }
-        if process.isRunning {
-            for child in ProcessCPU.children(of: pid) { kill(child, SIGKILL) }
-            kill(pid, SIGKILL)
-        }
-        process.waitUntilExit()
     }
 }

@@ -106,7 +106,7 @@ struct PipelineRun {
 
     /// Sends one file through before the clock starts: proves watch and every ingest
     /// worker are consuming and warms their connections. Its traces are then removed.
-    private func warmUp(dataset: BenchDataset, roles: [BenchRole], processes: Int) throws {
+    private func warmUp(dataset: BenchDataset, roles: [RoleProcess], processes: Int) throws {
         let broker = try world.broker()
         defer { broker.close() }
         let deadline = Date().addingTimeInterval(60)
@@ -149,7 +149,7 @@ struct PipelineRun {
     }
 
     /// Waits until `count` files are in the ledger; returns the last commit's time.
-    private func waitForCommits(of count: Int, roles: [BenchRole], since started: Double, poll: (Int) -> Void) throws -> Double {
+    private func waitForCommits(of count: Int, roles: [RoleProcess], since started: Double, poll: (Int) -> Void) throws -> Double {
         let database = try world.database()
         defer { database.close() }
         let timeout = max(180, Double(count) / 20)
@@ -187,7 +187,7 @@ struct PipelineRun {
         guard rows == count else { throw BenchError("\(count) files inserted \(rows) rows; expected one each") }
     }
 
-    private func checkAlive(_ roles: [BenchRole]) throws {
+    private func checkAlive(_ roles: [RoleProcess]) throws {
         for role in roles where !role.isRunning {
             throw BenchError("burstwatch \(role.arguments.joined(separator: " ")) exited; its log: \(role.log.suffix(1500))")
         }

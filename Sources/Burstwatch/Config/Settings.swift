@@ -97,6 +97,17 @@ public struct Settings: Sendable {
         return settings
     }
 
+    /// `base` pointing at another database on the same server: swaps the database name of a
+    /// postgresql:// URL (or appends dbname= to a key=value string). The bench and the
+    /// tests give each run a database of its own this way.
+    public static func databaseURL(_ base: String, withDatabase database: String) -> String {
+        if base.hasPrefix("postgres"), var components = URLComponents(string: base) {
+            components.path = "/" + database
+            return components.string ?? base
+        }
+        return base + " dbname=\(database)"
+    }
+
     static func readSecret(_ path: String?, variable: String) throws -> String? {
         guard let path, !path.isEmpty else { return nil }
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {

@@ -13,9 +13,9 @@ final class RoleSet {
     let ingestArguments: [String]
     let watchArguments: [String]
     let detectArguments = ["detect"]
-    var ingest: BenchRole?
-    var watch: BenchRole?
-    var detect: BenchRole?
+    var ingest: RoleProcess?
+    var watch: RoleProcess?
+    var detect: RoleProcess?
 
     init(world: BenchWorld, processes: Int, prefetch: Int) {
         self.world = world
@@ -49,7 +49,7 @@ final class RoleSet {
     }
 
     /// SIGKILL, wait until it is gone, stay down `seconds`, start it again.
-    func killAndRestart(_ role: ReferenceWritableKeyPath<RoleSet, BenchRole?>, after seconds: Double) throws -> String {
+    func killAndRestart(_ role: ReferenceWritableKeyPath<RoleSet, RoleProcess?>, after seconds: Double) throws -> String {
         guard let running = self[keyPath: role] else { return "(not running)" }
         let pid = running.pid
         kill(pid, SIGKILL)
