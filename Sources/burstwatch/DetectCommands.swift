@@ -11,7 +11,7 @@ struct DetectCommand: ParsableCommand {
     func run() throws {
         let settings = try loadSettings()
         Shutdown.shared.installSignalHandlers()
-        let server = try http.startServer(role: "detect")
+        let server = try http.startServer(role: "detect", settings: settings)
         defer { server?.stop() }
         let connections = Connections(settings: settings)
         let relay = Thread { OutboxRelay(connections: connections).run() }

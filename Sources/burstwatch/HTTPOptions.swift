@@ -22,28 +22,22 @@ struct HTTPOptions: ParsableArguments {
     }
 
     /// The port to serve on, or nil when HTTP is off.
-    func resolvedPort(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Int? {
-        if let httpPort { return httpPort == 0 ? nil : httpPort }
-        guard let text = environment["BURSTWATCH_HTTP_PORT"], !text.isEmpty else { return nil }
-        guard let port = Int(text), (0...65_535).contains(port) else {
-            throw ConfigurationError("BURSTWATCH_HTTP_PORT must be a port number, not \(text)")
-        }
-        return port == 0 ? nil : port
+    func resolvedPort(_ settings: Settings) -> Int? {
+        guard let httpPort else { return settings.httpPort }
+        return httpPort == 0 ? nil : httpPort
     }
 
-    func resolvedHost(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        httpHost ?? environment["BURSTWATCH_HTTP_HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
-    }
+    func resolvedHost(_ settings: Settings) -> String { httpHost ?? settings.httpHost }
 
     /// Bootstraps Prometheus and starts the server, when a port is set. Call after
     /// `loadSettings()` (logging) and before the role starts (its metric handles bind
     /// to the backend of the moment).
     @discardableResult
-    func startServer(role: String) throws -> ObserveServer? {
-        guard let port = try resolvedPort() else { return nil }
+    func startServer(role: String, settings: Settings) throws -> ObserveServer? {
+        guard let port = resolvedPort(settings) else { return nil }
         PrometheusMetrics.bootstrap()
         do {
-            return try ObserveServer.start(host: resolvedHost(), port: port, role: role)
+            return try ObserveServer.start(host: resolvedHost(settings), port: port, role: role)
         } catch {
             throw ConfigurationError("\(error)")
         }

@@ -29,24 +29,16 @@ struct WatchCommand: ParsableCommand {
     func run() throws {
         let settings = try loadSettings()
         Shutdown.shared.installSignalHandlers()
-        let server = try http.startServer(role: "watch")
+        let server = try http.startServer(role: "watch", settings: settings)
         defer { server?.stop() }
         var options = WatchService.Options(uploadDirectory: dir, archiveDirectory: archive, source: source,
                                            maxFileBytes: maxFileBytes, quarantineDirectory: quarantine)
-        options.queueLimit = try queueLimit ?? Self.queueLimitFromEnvironment()
+        options.queueLimit = queueLimit ?? settings.watchQueueLimit
         try WatchService(connections: Connections(settings: settings), options: options).run()
     }
 }
 
 extension WatchCommand {
-    static func queueLimitFromEnvironment() throws -> Int? {
-        guard let text = ProcessInfo.processInfo.environment["BURSTWATCH_WATCH_QUEUE_LIMIT"], !text.isEmpty else { return nil }
-        guard let value = Int(text), value > 0 else {
-            throw ConfigurationError("BURSTWATCH_WATCH_QUEUE_LIMIT must be a positive number of messages, not \"\(text)\"")
-        }
-        return value
-    }
-
     func validate() throws {
         if let queueLimit, queueLimit < 1 { throw ValidationError("--queue-limit must be at least 1") }
     }
@@ -78,8 +70,8 @@ struct IngestCommand: ParsableCommand {
         if processes > 1 {
             let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
             // Each worker is its own process with its own metrics: worker i serves on port+i.
-            let basePort = try http.resolvedPort()
-            let host = http.resolvedHost()
+            let basePort = http.resolvedPort(settings)
+            let host = http.resolvedHost(settings)
             try Supervisor(executable: me, arguments: ["ingest", "--processes", "1", "--prefetch", "\(prefetch)",
                                                        "--idle-flush-ms", "\(idleFlushMs)"],
                            count: processes,
@@ -88,7 +80,7 @@ struct IngestCommand: ParsableCommand {
                            }).run()
             return
         }
-        let server = try http.startServer(role: "ingest")
+        let server = try http.startServer(role: "ingest", settings: settings)
         defer { server?.stop() }
         let connections = Connections(settings: settings)
         let relay = Thread { OutboxRelay(connections: connections).run() }

@@ -98,6 +98,30 @@ struct ConfigFileTests {
         #expect(throws: ConfigurationError.self) { try SettingsSources.load(environment: [:], commandLineConfigPath: folder2 + "/missing.conf") }
     }
 
+    @Test("role settings are checked where the others are: a bad one in the file names the file and line",
+          arguments: ["BURSTWATCH_HTTP_PORT=abc", "BURSTWATCH_HTTP_PORT=70000", "BURSTWATCH_WATCH_QUEUE_LIMIT=0"])
+    func badRoleSettingInFile(line: String) throws {
+        let (folder, path) = try temporaryFile("BURSTWATCH_PREFIX=ok\n\(line)\n")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let name = String(line.prefix { $0 != "=" })
+        #expect {
+            _ = try SettingsSources.load(environment: [:], commandLineConfigPath: path)
+        } throws: { error in
+            "\(error)".contains("config file \(path) line 2: \(name)")
+        }
+    }
+
+    @Test("role settings from the environment: HTTP off by default or at port 0, host and queue limit as given")
+    func roleSettings() throws {
+        #expect(try Settings.fromEnvironment([:]).httpPort == nil)
+        #expect(try Settings.fromEnvironment(["BURSTWATCH_HTTP_PORT": "0"]).httpPort == nil)
+        let settings = try Settings.fromEnvironment(["BURSTWATCH_HTTP_PORT": "9090", "BURSTWATCH_HTTP_HOST": "0.0.0.0",
+                                                     "BURSTWATCH_WATCH_QUEUE_LIMIT": "40"])
+        #expect(settings.httpPort == 9090)
+        #expect(settings.httpHost == "0.0.0.0")
+        #expect(settings.watchQueueLimit == 40)
+    }
+
     @Test("redaction hides passwords in AMQP URLs, libpq strings and secret-named settings")
     func redaction() {
         #expect(SettingsSources.redact(name: "BURSTWATCH_AMQP_URL", value: "amqps://user:pw@h:5671/v") == "amqps://user@h:5671/v")

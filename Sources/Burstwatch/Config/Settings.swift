@@ -35,6 +35,13 @@ public struct Settings: Sendable {
     /// A connection silent for about two intervals is dropped by the broker; roles keep
     /// theirs serviced even while a database statement runs.
     public var heartbeatSeconds: Int = 30
+    /// Where a role serves /metrics and /health (BURSTWATCH_HTTP_PORT; nil or 0 = off),
+    /// on BURSTWATCH_HTTP_HOST. Role options (--http-port, --http-host) win over these.
+    public var httpPort: Int?
+    public var httpHost = "127.0.0.1"
+    /// The watcher stops publishing while the ingest queue holds this many messages
+    /// (BURSTWATCH_WATCH_QUEUE_LIMIT; nil = no limit). `--queue-limit` wins.
+    public var watchQueueLimit: Int?
 
     public static let defaultAMQPURL = "amqp://guest:guest@127.0.0.1:5672/%2f"
     public static let defaultDatabaseURL = "postgresql://burstwatch@127.0.0.1:5432/burstwatch"
@@ -94,6 +101,19 @@ public struct Settings: Sendable {
             }
             settings.heartbeatSeconds = value
         }
+        if let text = env["BURSTWATCH_HTTP_PORT"], !text.isEmpty {
+            guard let port = Int(text), (0...65_535).contains(port) else {
+                throw ConfigurationError("BURSTWATCH_HTTP_PORT must be a port number, not \(text)")
+            }
+            settings.httpPort = port == 0 ? nil : port
+        }
+        if let host = env["BURSTWATCH_HTTP_HOST"], !host.isEmpty { settings.httpHost = host }
+        if let text = env["BURSTWATCH_WATCH_QUEUE_LIMIT"], !text.isEmpty {
+            guard let value = Int(text), value > 0 else {
+                throw ConfigurationError("BURSTWATCH_WATCH_QUEUE_LIMIT must be a positive number of messages, not \"\(text)\"")
+            }
+            settings.watchQueueLimit = value
+        }
         return settings
     }
 
@@ -143,7 +163,5 @@ extension Settings: CustomStringConvertible, CustomReflectable {
         ])
     }
 
-    private var redactedAMQPURL: String {
-        (try? AMQPEndpoint(url: amqpURL).redactedURL) ?? "<unparseable AMQP URL>"
-    }
+    private var redactedAMQPURL: String { SettingsSources.redact(name: "BURSTWATCH_AMQP_URL", value: amqpURL) }
 }
