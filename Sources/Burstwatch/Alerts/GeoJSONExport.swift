@@ -49,10 +49,7 @@ public struct GeoJSONExport: Sendable {
 
     private func features(of event: BurstEvent, area: AreaOfInterest, network: NetworkModel?) -> [JSONValue] {
         var features: [JSONValue] = []
-        // Without a network, the event's own geometry has one line per drawable pipe;
-        // it lines up with `pipes` only when every pipe was drawable.
-        let fallbackLines = area.geometry.lines.count == area.pipes.count ? area.geometry.lines : nil
-        if let burstNode = area.nodes.first, let position = network?.node(burstNode)?.position {
+        if let burstNode = area.nodes.first, let position = area.estimatedPosition(in: network) {
             features.append(feature(
                 geometry: .object([("type", .string("Point")), ("coordinates", coordinates(position))]),
                 properties: [("kind", .string("estimated_burst_node")), ("node_id", .string(burstNode))]
@@ -67,15 +64,8 @@ public struct GeoJSONExport: Sendable {
                     + [("area_pipes", .int(Int64(area.pipes.count))), ("area_pipe_length_m", .number(area.pipeLengthM))]))
         }
         for (index, pipe) in area.pipes.enumerated() {
-            let line: [Point]?
-            var length: Double?
-            if let network, let linkIndex = network.linkIndex(pipe) {
-                line = network.polyline(ofLink: linkIndex)
-                length = network.links[linkIndex].lengthM
-            } else {
-                line = fallbackLines?[index]
-            }
-            guard let line, line.count >= 2 else { continue }
+            guard let line = area.line(ofPipeAt: index, in: network), line.count >= 2 else { continue }
+            let length = network.flatMap { network in network.linkIndex(pipe).map { network.links[$0].lengthM } }
             var properties: [(String, JSONValue)] = [("kind", .string("area_pipe")), ("pipe_id", .string(pipe))]
             properties += common(event, rank: index + 1)
             if let length { properties.append(("length_m", .number(length))) }

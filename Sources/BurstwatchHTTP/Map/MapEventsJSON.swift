@@ -89,7 +89,7 @@ public enum MapEventsJSON {
             return event
         }
         event.estimatedNode = area.nodes.first
-        if let node = area.nodes.first, let position = model?.node(node)?.position {
+        if let position = area.estimatedPosition(in: model) {
             event.estimatedPosition = MapPoint(x: position.x, y: position.y)
         }
         event.area = MapArea(nodes: area.nodes, pipes: rankPipes(area, model: model), pipeLengthM: area.pipeLengthM,
@@ -107,18 +107,14 @@ public enum MapEventsJSON {
     static func rankPipes(_ area: AreaOfInterest, model: NetworkModel?) -> [MapRankedPipe] {
         var nodeRank: [String: Int] = [:]
         for (rank, node) in area.nodes.enumerated() where nodeRank[node] == nil { nodeRank[node] = rank }
-        // The event's geometry has one line per pipe when every pipe could be drawn.
-        let geometryLines = area.geometry.lines.count == area.pipes.count ? area.geometry.lines : nil
         let keyed = area.pipes.enumerated().map { position, id -> (key: [Int], id: String, points: [[Double]]?) in
             var key = [Int.max, Int.max, position]
-            var points = geometryLines?[position].map { [$0.x, $0.y] }
             if let model, let index = model.linkIndex(id) {
                 let link = model.links[index]
                 let ends = [nodeRank[model.nodes[link.from].id] ?? Int.max, nodeRank[model.nodes[link.to].id] ?? Int.max].sorted()
                 key = ends + [position]
-                points = model.polyline(ofLink: index)?.map { [$0.x, $0.y] }
             }
-            return (key, id, points)
+            return (key, id, area.line(ofPipeAt: position, in: model)?.map { [$0.x, $0.y] })
         }
         let sorted = keyed.sorted { $0.key.lexicographicallyPrecedes($1.key) }
         return sorted.enumerated().map { position, pipe in
