@@ -19,13 +19,10 @@ public final class ObserveServer: Sendable {
         self.task = task
     }
 
-    /// Serves `/metrics` and `/health` for `role`, plus whatever `extraRoutes` adds
-    /// (e.g. the map's routes) on the same router.
-    public static func start(host: String, port: Int, role: String, logger: Logger = Logs.logger("http"),
-                             extraRoutes: (Router<BasicRequestContext>) -> Void = { _ in }) throws -> ObserveServer {
+    /// Serves `/metrics` and `/health` for `role`.
+    public static func start(host: String, port: Int, role: String, logger: Logger = Logs.logger("http")) throws -> ObserveServer {
         let router = Router()
         ObserveRoutes.add(to: router, role: role)
-        extraRoutes(router)
         let outcome = StartOutcome()
         let started = DispatchSemaphore(value: 0)
         // Hummingbird's own start line would repeat ours; its warnings and errors still show.
