@@ -128,8 +128,7 @@ public final class DirectoryWatcher {
     }
 
     private func collect(_ path: String, minimumAge: Double, now: Date, into found: inout [(modified: Int, path: String)]) {
-        FileNameRepair.repairEntries(in: path)
-        for entry in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] where Self.isCandidate(name: entry) {
+        for entry in FileNameRepair.listRepairing(path).names where Self.isCandidate(name: entry) {
             let child = path + "/" + entry
             var info = stat()
             guard lstat(child, &info) == 0 else { continue }

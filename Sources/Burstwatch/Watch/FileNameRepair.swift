@@ -14,12 +14,26 @@ enum FileNameRepair {
     /// the old ones as the repaired text, for the log.
     @discardableResult
     static func repairEntries(in directory: String) -> [(from: String, to: String)] {
-        guard let handle = opendir(directory) else { return [] }
+        listRepairing(directory).renamed
+    }
+
+    /// The entries of `directory` (without "." and ".."), in one pass that also renames the
+    /// non-UTF-8 ones: a rescan lists each folder once, not once to repair and once to read.
+    /// Renamed entries are listed under their new names.
+    static func listRepairing(_ directory: String) -> (names: [String], renamed: [(from: String, to: String)]) {
+        guard let handle = opendir(directory) else { return ([], []) }
         defer { closedir(handle) }
+        var names: [String] = []
+        var seen = Set<String>()
         var renamed: [(from: String, to: String)] = []
+        func list(_ name: String) { if seen.insert(name).inserted { names.append(name) } }
         while let entry = readdir(handle) {
             let raw = withUnsafeBytes(of: &entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
-            guard let repaired = repairedName(raw) else { continue }
+            if raw == [0x2E] || raw == [0x2E, 0x2E] { continue }
+            guard let repaired = repairedName(raw) else {
+                list(String(decoding: raw, as: UTF8.self))
+                continue
+            }
             var target = repaired
             var attempt = 1
             while exists(directory + "/" + target) {
@@ -29,11 +43,12 @@ enum FileNameRepair {
             let source = Array(directory.utf8) + [UInt8(ascii: "/")] + raw
             if rawRename(source, Array((directory + "/" + target).utf8)) {
                 renamed.append((repaired, target))
+                list(target)
                 Logs.logger("watch").warning("renamed a file whose name is not UTF-8",
                                              metadata: ["folder": "\(directory)", "to": "\(target)"])
             }
         }
-        return renamed
+        return (names, renamed)
     }
 
     /// The name with each byte that is not part of valid UTF-8 written as `%XX`; nil when the
