@@ -134,10 +134,20 @@ public struct BurstDetector: Sendable {
         }
 
         // Closed when a sustained fall back to normal is as clear as a rise would need to be.
-        let closing = span.test(model: judgement.model.inflow, config: config,
-                                knownSteps: Self.known(state.pastBursts)
-                                    + [Span.KnownStep(start: burst.start, end: nil, flow: burst.flowIncreaseLps)])
-        let firstAfterStart = span.windows.firstIndex { $0.time > burst.start } ?? span.windows.count
+        // Looked for from the day the burst began (up to `maxCloseSpanDays`), not only over
+        // yesterday and today: with each day's level free, a fall that happened before
+        // yesterday, or near a midnight, is no change point in two days of data, and the
+        // event would stay open for good, hiding any later burst in the DMA.
+        let today = calendar.day(of: judgement.window)
+        let firstClosingDay = max(min(calendar.day(of: burst.start), today - 1), today - config.maxCloseSpanDays + 1)
+        let closingSpan = firstClosingDay < today - 1
+            ? Span(history: judgement.history, model: judgement.model.inflow, calendar: calendar,
+                   days: firstClosingDay...today, upTo: judgement.current)
+            : span
+        let closing = closingSpan.test(model: judgement.model.inflow, config: config,
+                                       knownSteps: Self.known(state.pastBursts)
+                                           + [Span.KnownStep(start: burst.start, end: nil, flow: burst.flowIncreaseLps)])
+        let firstAfterStart = closingSpan.windows.firstIndex { $0.time > burst.start } ?? closingSpan.windows.count
         let end = closing.candidates(from: firstAfterStart)
             .filter { $0.windows >= config.minCloseWindows }
             .filter { burst.flowIncreaseLps + $0.estimate <= 0.5 * burst.flowIncreaseLps }
@@ -145,7 +155,7 @@ public struct BurstDetector: Sendable {
         if let end, end.z <= -config.closeThreshold {
             let area = localise(&burst, judgement: &judgement)
             next.openBurst = nil
-            next.pastBursts.append(BurstSpan(start: burst.start, end: span.windows[end.start].time,
+            next.pastBursts.append(BurstSpan(start: burst.start, end: closingSpan.windows[end.start].time,
                                              flowIncreaseLps: burst.flowIncreaseLps))
             return (next, [event(.closed, dma: state.dma, burst: burst, window: judgement.window, area: area)])
         }

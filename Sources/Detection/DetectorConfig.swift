@@ -29,8 +29,10 @@ public struct DetectorConfig: Sendable, Equatable, Codable {
     /// (stricter than opening: closing a burst that still runs would hide it, and re-open it
     /// as a second event)
     public var closeThreshold = 6.0
-    /// …and has lasted this many windows.
+    /// …and has lasted this many windows. The fall is looked for from the burst's first day,
+    /// at most this many days back.
     public var minCloseWindows = 8
+    public var maxCloseSpanDays = 7
     /// Residuals are winsorised at this many standard deviations inside the test statistic.
     public var clipSigma = 4.0
 

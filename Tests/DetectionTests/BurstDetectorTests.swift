@@ -70,6 +70,40 @@ final class RecordingLocaliser: BurstLocalising, @unchecked Sendable {
         #expect(state.pastBursts.count == 1)
     }
 
+    /// detect was down for days (its state kept in the database) while the burst was
+    /// repaired. When it comes back, yesterday and today hold no fall, only normal flow: the
+    /// event must close all the same, from the days since the burst began, or it would stay
+    /// open for good and hide the DMA's next burst.
+    @Test func anEventRepairedWhileDetectWasDownClosesWhenItComesBack() throws {
+        let start = S.time(day: 21, hour: 10), repaired = S.time(day: 23, hour: 12)
+        let dma = S(days: 30, dayLevelSpread: 0.12, bursts: [.init(start: start, flowLps: 12, end: repaired)], seed: 41)
+        let down = S.time(day: 21, hour: 20)..<S.time(day: 26, hour: 0)
+        let readings = dma.readings()
+        var history = DMAHistory(dma: S.dma, channels: S.channels)
+        var state = DetectorState(dma: S.dma)
+        var events: [BurstEvent] = []
+        var next = 0
+        var window = S.time(day: 20, hour: 0)
+        for reading in readings where reading.timestamp < window { history.append(reading); next += 1 }
+        while window < S.time(day: 28, hour: 0) {
+            while next < readings.count, readings[next].timestamp < window + S.window {
+                history.append(readings[next])
+                next += 1
+            }
+            if !down.contains(window) {
+                (state, events) = { let r = BurstDetector().step(state, window: window, history: history); return (r.state, events + r.events) }()
+            }
+            window += S.window
+        }
+        let opening = try #require(opened(events).first, "the burst was found before detect went down")
+        #expect(opening.detectedAt < down.lowerBound)
+        let closed = try #require(events.first { $0.state == .closed }, "\(events.map { "\($0.state) \(ISOTimestamp.format($0.detectedAt))" })")
+        #expect(closed.eventID == opening.eventID)
+        #expect(closed.detectedAt <= down.upperBound + 2 * hour, "closed at \(ISOTimestamp.format(closed.detectedAt))")
+        #expect(state.openBurst == nil)
+        #expect(opened(events).count == 1)
+    }
+
     @Test func aGrowingBurstIsUpdatedNotOpenedAgain() throws {
         let first = S.time(day: 20, hour: 10), second = S.time(day: 20, hour: 16)
         let dma = S(days: 23, bursts: [.init(start: first, flowLps: 6), .init(start: second, flowLps: 12)], seed: 41)
