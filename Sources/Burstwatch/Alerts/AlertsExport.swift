@@ -44,19 +44,21 @@ public struct AlertsExport {
         }
     }
 
-    /// The registered network of each DMA that has one. A network that no longer
-    /// parses is a configuration error naming the DMA.
+    /// The registered network of each DMA that has one, each network read once however
+    /// many DMAs share it (a utility's DMAs usually do). A network that no longer parses
+    /// is a configuration error naming it.
     public func networks(forDMAs dmas: Set<String>) throws -> [String: NetworkModel] {
         let store = RegistryStore(connection: connection)
-        var networks: [String: NetworkModel] = [:]
-        for dma in dmas.sorted() {
-            guard let inp = try store.loadNetwork(forDMA: dma) else { continue }
+        let names = try store.networkNames(forDMAs: dmas)
+        var models: [String: NetworkModel] = [:]
+        for name in Set(names.values).sorted() {
+            guard let inp = try store.networkINP(named: name) else { continue }
             do {
-                networks[dma] = try INPReader.parse(inp, fileName: "registered network of \(dma)")
+                models[name] = try INPReader.parse(inp, fileName: "registered network \(name)")
             } catch {
                 throw ConfigurationError("\(error)")
             }
         }
-        return networks
+        return names.compactMapValues { models[$0] }
     }
 }

@@ -79,6 +79,24 @@ public struct RegistryStore {
         return try LoggerRegistry(channels: specs)
     }
 
+    /// For each of `dmas` whose loggers refer to a registered network: that network's name.
+    public func networkNames(forDMAs dmas: Set<String>) throws -> [String: String] {
+        guard !dmas.isEmpty else { return [:] }
+        var names: [String: String] = [:]
+        for row in try connection.execute("""
+            SELECT DISTINCT ON (l.dma) l.dma, l.network FROM loggers l
+            WHERE l.dma = ANY($1::text[]) AND l.network IS NOT NULL ORDER BY l.dma, l.logger_id
+            """, [SQLArray.text(dmas.sorted())]).rows {
+            if let dma = row[0], let network = row[1] { names[dma] = network }
+        }
+        return names
+    }
+
+    /// The .inp text of a registered network, by name.
+    public func networkINP(named name: String) throws -> String? {
+        try connection.execute("SELECT inp FROM networks WHERE name = $1", [name]).rows.first?[0] ?? nil
+    }
+
     /// The network model the DMA's loggers refer to, if one was registered.
     public func loadNetwork(forDMA dma: String) throws -> String? {
         try connection.execute("""
