@@ -78,14 +78,12 @@ public struct EvalReport: Sendable {
         return minutes >= 60 ? "\(minutes / 60) h \(String(format: "%02d", minutes % 60)) m" : "\(minutes) m"
     }
 
+    /// The table's lines, header underlined, indented by two spaces.
     static func table(header: [String], rows: [[String]]) -> [String] {
-        var widths = header.map(\.count)
-        for row in rows { for (column, cell) in row.enumerated() { widths[column] = max(widths[column], cell.count) } }
-        func line(_ cells: [String]) -> String {
-            "  " + cells.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
-                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
-        }
-        return [line(header), line(widths.map { String(repeating: "-", count: $0) })] + rows.map(line)
+        var table = TextTable(header)
+        rows.forEach { table.add($0) }
+        return table.render(indent: "", underline: true).split(separator: "\n", omittingEmptySubsequences: false)
+            .dropLast().map { "  " + String($0).trimmingCharacters(in: .whitespaces) }
     }
 }
 
