@@ -22,7 +22,7 @@ struct FaultsCommand: ParsableCommand {
     @Option(help: "Seed of the fault schedule and the broken files (default: random, printed).")
     var seed: UInt64?
 
-    @Option(help: "Command that restarts one service, given `rabbitmq` or `postgres` as its last argument.")
+    @Option(help: "Shell command line that restarts one service, given `rabbitmq` or `postgres` as its last argument (run by /bin/sh as written: quote paths with spaces).")
     var restartCommand: String
 
     @Option(help: "Seconds over which the files are dropped (faults happen meanwhile).")
@@ -42,7 +42,7 @@ struct FaultsCommand: ParsableCommand {
     func run() throws {
         let settings = try loadSettings()
         var options = FaultSuite.Options(seed: seed ?? UInt64.random(in: 1..<1_000_000),
-                                         restartCommand: restartCommand.split(separator: " ").map(String.init))
+                                         restartCommand: restartCommand)
         options.dropSeconds = dropSeconds
         options.counts = [
             .killWatch: kills, .killIngestWorker1: kills, .killIngestWorker2: kills, .killDetect: kills,

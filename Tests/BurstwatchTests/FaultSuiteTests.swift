@@ -92,4 +92,18 @@ struct FaultSuiteTests {
         #expect(try runShell("[ ! -e /proc/$$/fd/\(fds[1]) ]") == 0)
         #expect(try runShell("echo 'it'\\''s quoted' | grep -q \(shellQuoted("it's quoted"))") == 0)
     }
+
+    @Test("--restart-command is a shell command line: a quoted script path with spaces works, the service comes last")
+    func restartCommandWithSpaces() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bw restart \(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let script = folder + "/restart service.sh"
+        try "echo \"restarted $1\" > \"$(dirname \"$0\")/out\"\n".write(toFile: script, atomically: true, encoding: .utf8)
+        let log = folder + "/restart.log"
+        let command = FaultSuite.restartCommandLine("bash \(shellQuoted(script))", service: "postgres", log: log)
+        #expect(try runShell(command) == 0)
+        #expect(try String(contentsOfFile: folder + "/out", encoding: .utf8) == "restarted postgres\n")
+        #expect(try runShell(FaultSuite.restartCommandLine("bash \(shellQuoted(folder + "/missing.sh"))", service: "rabbitmq", log: log)) != 0)
+    }
 }

@@ -19,9 +19,10 @@ import Synchronization
 public struct FaultSuite {
     public struct Options: Sendable {
         public var seed: UInt64
-        /// Runs `restartCommand + [service]` with service `rabbitmq` or `postgres`
-        /// (`scripts/services restart`); it must return once the service is up again.
-        public var restartCommand: [String]
+        /// A shell command line that restarts one service, given `rabbitmq` or `postgres`
+        /// after it as its last argument (`bash scripts/services restart`). Run by /bin/sh as
+        /// written, so quoted paths with spaces work; it must return once the service is up.
+        public var restartCommand: String
         public var dropSeconds = 90.0
         public var counts: [FaultKind: Int] = [
             .killWatch: 3, .killIngestWorker1: 3, .killIngestWorker2: 3, .killDetect: 3,
@@ -44,7 +45,7 @@ public struct FaultSuite {
         public var graceSeconds: Int64 = 172_800
         public var workRoot = (FileDrop.defaultWorkRoot as NSString).deletingLastPathComponent + "/burstwatch-faults"
 
-        public init(seed: UInt64, restartCommand: [String]) {
+        public init(seed: UInt64, restartCommand: String) {
             self.seed = seed
             self.restartCommand = restartCommand
         }
@@ -157,12 +158,16 @@ public struct FaultSuite {
         }
     }
 
+    /// The operator's command as written, the service as its last argument, output to `log`.
+    static func restartCommandLine(_ command: String, service: String, log: String) -> String {
+        "\(command) \(shellQuoted(service)) >>\(shellQuoted(log)) 2>&1"
+    }
+
     private func restart(_ service: String, log: String) throws -> String {
         let began = wallClock()
         // posix_spawn and waitpid, not Foundation's Process: its waitUntilExit missed the exit
         // of this script now and then (the script's own children outlive it), and hung.
-        let command = (options.restartCommand + [service]).map(shellQuoted).joined(separator: " ") + " >>\(shellQuoted(log)) 2>&1"
-        let status = try runShell(command)
+        let status = try runShell(Self.restartCommandLine(options.restartCommand, service: service, log: log))
         guard status == 0 else {
             let tail = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").suffix(1500)
             throw BenchError("restarting \(service) failed (exit \(status)): \(tail)")
