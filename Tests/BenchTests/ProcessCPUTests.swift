@@ -12,6 +12,22 @@ struct ProcessCPUTests {
         let seconds = try #require(ProcessCPU.cpuSeconds(statLine: line))
         #expect(abs(seconds - 300 / ProcessCPU.ticksPerSecond) < 1e-12)
         #expect(ProcessCPU.cpuSeconds(statLine: "garbage") == nil)
+        #expect(ProcessCPU.state(statLine: line) == "S")
+        #expect(ProcessCPU.state(statLine: "99 (a) b) Z 1 99") == "Z")
+    }
+
+    @Test("a child counts as exited once it is a zombie, and once it is reaped")
+    func exitedChild() throws {
+        let child = fork()
+        try #require(child >= 0)
+        if child == 0 { _exit(0) }
+        #expect(!ProcessCPU.hasExited(getpid()))
+        let deadline = Date().addingTimeInterval(10)
+        while !ProcessCPU.hasExited(child), Date() < deadline { usleep(5_000) }
+        #expect(ProcessCPU.hasExited(child), "not reaped yet, so a zombie")
+        var status: Int32 = 0
+        #expect(waitpid(child, &status, 0) == child)
+        #expect(ProcessCPU.hasExited(child))
     }
 
     @Test("this process's own CPU time is readable and grows with work")

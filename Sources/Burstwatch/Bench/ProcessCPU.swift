@@ -23,6 +23,17 @@ public enum ProcessCPU {
         return (user + system) / ticksPerSecond
     }
 
+    /// The state letter of a /proc/<pid>/stat line (field 3: R, S, D, Z, …).
+    static func state(statLine line: String) -> Character? {
+        fields(ofStatLine: line)?.first?.first
+    }
+
+    /// True once the process is gone or a zombie (exited, not yet reaped by its parent).
+    public static func hasExited(_ pid: Int32) -> Bool {
+        guard let line = statLine(pid) else { return true }
+        return state(statLine: line) == "Z"
+    }
+
     /// The parent pid of a /proc/<pid>/stat line (field 4).
     public static func parentPID(statLine line: String) -> Int32? {
         guard let fields = fields(ofStatLine: line), fields.count > 1 else { return nil }

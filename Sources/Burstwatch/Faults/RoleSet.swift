@@ -63,10 +63,7 @@ final class RoleSet {
     /// Until the process is gone or a zombie (Foundation reaps it in its own time).
     static func waitUntilGone(_ pid: Int32) {
         let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
-            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { return }
-            if stat[stat.index(close, offsetBy: 2)] == "Z" { return }
+        while Date() < deadline, !ProcessCPU.hasExited(pid) {
             usleep(20_000)
         }
     }
