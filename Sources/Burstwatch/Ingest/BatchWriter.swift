@@ -17,7 +17,23 @@ public struct BatchOutcome: Sendable {
     /// Files to send to the dead-letter queue after the commit, with their reason.
     /// Includes redelivered files the ledger already recorded as rejected, since the
     /// earlier attempt may have crashed before it dead-lettered them.
-    public var deadLetters: [(file: IncomingFile, reason: String)] = []
+    public var deadLetters: [DeadLetteredFile] = []
+}
+
+/// A file the batch rejected as a whole, for the dead-letter queue, the log and the metrics.
+public struct DeadLetteredFile: Sendable {
+    public var file: IncomingFile
+    public var sha256: String
+    public var reason: String
+    /// The rejection's kind (`too-large`, `bad-header`, …; `DeadLetterClass`).
+    public var reasonClass: String
+
+    init(_ plan: FilePlan, reason: String) {
+        file = plan.file
+        sha256 = plan.sha256
+        self.reason = reason
+        reasonClass = DeadLetterClass.of(plan)
+    }
 }
 
 /// Writes one batch in one transaction: the batch's files and readings go to staging
@@ -76,7 +92,7 @@ public struct BatchWriter {
                 outcome.filesDuplicate += 1
             } else if let status = known[index] {
                 outcome.filesDuplicate += 1
-                if status == "rejected", let reason = plan.rejection { outcome.deadLetters.append((plan.file, reason)) }
+                if status == "rejected", let reason = plan.rejection { outcome.deadLetters.append(DeadLetteredFile(plan, reason: reason)) }
             } else {
                 fresh.append(index)
             }
@@ -96,7 +112,7 @@ public struct BatchWriter {
             switch plan.status {
             case "rejected":
                 outcome.filesRejected += 1
-                outcome.deadLetters.append((plan.file, plan.rejection ?? "rejected"))
+                outcome.deadLetters.append(DeadLetteredFile(plan, reason: plan.rejection ?? "rejected"))
             case "partial": outcome.filesPartial += 1
             default: outcome.filesIngested += 1
             }

@@ -103,11 +103,9 @@ public final class IngestWorker {
         let writeStarted = DispatchTime.now()
         let outcome = try writeRetrying(plans, writer: writer, registry: registry.current)
         let commitSeconds = Double(DispatchTime.now().uptimeNanoseconds - writeStarted.uptimeNanoseconds) / 1e9
-        let planByTag = Dictionary(plans.map { ($0.file.deliveryTag, $0) }, uniquingKeysWith: { first, _ in first })
-        for (file, reason) in outcome.deadLetters {
-            logger.warning("dead-lettered: \(reason)", metadata: [
-                "file": "\(file.fileName)", "sha256": "\(planByTag[file.deliveryTag]?.sha256 ?? "")",
-                "reason_class": "\(DeadLetterClass.of(planByTag[file.deliveryTag]))",
+        for rejected in outcome.deadLetters {
+            logger.warning("dead-lettered: \(rejected.reason)", metadata: [
+                "file": "\(rejected.file.fileName)", "sha256": "\(rejected.sha256)", "reason_class": "\(rejected.reasonClass)",
             ])
         }
         for plan in plans where plan.rejection == nil && !plan.rowErrors.isEmpty {
@@ -116,7 +114,7 @@ public final class IngestWorker {
                                metadata: ["file": "\(plan.file.fileName)", "sha256": "\(plan.sha256)", "line": "\(error.line)"])
             }
         }
-        try deadLetters.publish(outcome.deadLetters)
+        try deadLetters.publish(outcome.deadLetters.map { ($0.file, $0.reason) })
         try broker.ack(deliveryTag: lastTag, multiple: true)
         for window in outcome.windowsAnnounced {
             logger.info("window complete", metadata: [
@@ -125,7 +123,7 @@ public final class IngestWorker {
             ])
         }
         Meters.ingestBatch(files: batch, outcome: outcome,
-                           deadLetterClasses: outcome.deadLetters.map { DeadLetterClass.of(planByTag[$0.file.deliveryTag]) },
+                           deadLetterClasses: outcome.deadLetters.map(\.reasonClass),
                            commitSeconds: commitSeconds)
         let millis = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
         logger.debug("batch committed", metadata: [
