@@ -73,18 +73,22 @@ public final class DetectService {
                 Meters.detectWindow(publishedAt: delivery.properties.timestamp, seconds: seconds,
                                     events: events.map(\.state.rawValue))
             } catch let error as DecodingError {
-                Meters.detectDeadLettered(reason: "undecodable")
-                try deadLetter(delivery, reason: "undecodable window message: \(error)", deadLetters: deadLetters)
+                try deadLetter(delivery, reason: "undecodable window message: \(error)", reasonClass: "undecodable",
+                               deadLetters: deadLetters)
             } catch let error as DetectInputError {
-                Meters.detectDeadLettered(reason: "invalid-window")
-                try deadLetter(delivery, reason: error.description, deadLetters: deadLetters)
+                try deadLetter(delivery, reason: error.description, reasonClass: "invalid-window", deadLetters: deadLetters)
             }
             try broker.ack(deliveryTag: delivery.deliveryTag, multiple: false)
         }
     }
 
-    private func deadLetter(_ delivery: AMQPDelivery, reason: String, deadLetters: DeadLetterPublisher) throws {
-        logger.warning("dead-lettered window message: \(reason)", metadata: ["routing_key": "\(delivery.routingKey)"])
+    /// Sets a window message aside, logged and counted by `reasonClass`.
+    private func deadLetter(_ delivery: AMQPDelivery, reason: String, reasonClass: String,
+                            deadLetters: DeadLetterPublisher) throws {
+        Meters.detectDeadLettered(reason: reasonClass)
+        logger.warning("dead-lettered window message: \(reason)", metadata: [
+            "routing_key": "\(delivery.routingKey)", "reason_class": "\(reasonClass)",
+        ])
         try deadLetters.publish([(IncomingFile(deliveryTag: delivery.deliveryTag, body: delivery.body,
                                                fileName: delivery.routingKey, source: "detect", receivedAt: nil), reason)])
     }
