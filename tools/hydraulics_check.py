@@ -12,6 +12,12 @@ from [PIPES]/[STATUS] with every control and rule removed, one hydraulic step at
       for COUNT random junctions, the head drop at every node when that junction draws an
       extra SHARE of the network's total demand: OUT.csv (burst_node,extra_lps,node,drop_m)
 
+  tools/hydraulics_check.py burst SCENARIO_DIR OUT.csv
+      the head drop at every node one hour into the scenario's burst (truth.json), from two
+      extended-period runs of its network.inp (patterns, controls and tanks as in the file),
+      with and without the burst: the drop a localiser sees in a simulated world, in the
+      format of `drops`
+
 Needs python3 with wntr (1.5.0 used).
 """
 import argparse
@@ -84,6 +90,40 @@ def drops(args):
                 w.writerow([node, f"{extra * 1000:.4f}", name, f"{base[name] - heads[name]:.6f}"])
 
 
+def burst(args):
+    import datetime
+    import json
+    import os
+
+    def when(text):
+        return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+    scenario = json.load(open(os.path.join(args.scenario, "scenario.json")))
+    truth = json.load(open(os.path.join(args.scenario, "truth.json")))["bursts"][0]
+    start = (when(truth["start"]) - when(scenario["start"])).total_seconds()
+    path = os.path.join(args.scenario, "network.inp")
+    heads = []
+    for with_burst in (False, True):
+        wn = wntr.network.WaterNetworkModel(path)
+        step = wn.options.time.hydraulic_timestep
+        end = int((start + 3600) // step * step)
+        wn.options.time.duration = end
+        wn.options.time.report_timestep = step
+        if with_burst:
+            pattern_step = wn.options.time.pattern_timestep
+            first = int(start // pattern_step)
+            wn.add_pattern("bw_burst", [0.0] * first + [1.0] * (int(end // pattern_step) + 2 - first))
+            wn.get_node(truth["node"]).add_demand(truth["size_lps"] / 1000, "bw_burst", "burst")
+        results = wntr.sim.EpanetSimulator(wn).run_sim(file_prefix=args.out + "-tmp")
+        heads.append(results.node["head"].iloc[-1])
+    junctions = [name for name, _ in wntr.network.WaterNetworkModel(path).junctions()]
+    with open(args.out, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["burst_node", "extra_lps", "node", "drop_m"])
+        for name in junctions:
+            w.writerow([truth["node"], f"{truth['size_lps']:.4f}", name, f"{heads[0][name] - heads[1][name]:.6f}"])
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -98,6 +138,10 @@ def main():
     d.add_argument("--share", type=float, default=0.05)
     d.add_argument("--seed", type=int, default=1)
     d.set_defaults(run=drops)
+    b = sub.add_parser("burst")
+    b.add_argument("scenario")
+    b.add_argument("out")
+    b.set_defaults(run=burst)
     args = parser.parse_args()
     args.run(args)
 

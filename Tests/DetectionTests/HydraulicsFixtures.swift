@@ -62,15 +62,19 @@ struct SignatureAccuracy {
         let bursts = drops.keys.sorted().compactMap { network.nodeIndex($0) }
         // By reciprocity, the "logger" rows of the bursts are their drop fields.
         let fields = variants(bursts)[0]
-        let loggerRows = variants(loggers)[0]
+        // Each candidate keeps its best variant, as in `CandidateScoring`.
+        let loggerVariants = variants(loggers)
+        func bestMisfit(_ observed: [Double], _ node: Int) -> Double {
+            loggerVariants.map { rows in misfit(observed, rows.map { $0[node] }) }.min() ?? .infinity
+        }
         var correlations: [Double] = [], ranks: [Double] = []
         for (position, burst) in bursts.enumerated() {
             let truth = drops[network.nodes[burst].id]!
             let ids = junctions.filter { truth[network.nodes[$0].id] != nil }
             correlations.append(correlation(ids.map { fields[position][$0] }, ids.map { truth[network.nodes[$0].id]! }))
             let observed = loggers.map { truth[network.nodes[$0].id] ?? 0 }
-            let own = misfit(observed, loggerRows.map { $0[burst] })
-            let count = junctions.count { node in misfit(observed, loggerRows.map { $0[node] }) < own - 1e-12 }
+            let own = bestMisfit(observed, burst)
+            let count = junctions.count { node in bestMisfit(observed, node) < own - 1e-12 }
             ranks.append(Double(count) / Double(junctions.count))
         }
         return SignatureAccuracy(medianCorrelation: median(correlations), medianRank: median(ranks),
