@@ -25,6 +25,26 @@ import WaterNetwork
         }
     }
 
+    /// A burst as extra demand: the drops match EPANET's for bursts of 5 % of Net3's demand
+    /// (tools/hydraulics_check.py drops; the first five of its 30 bursts).
+    @Test func extraDemandGivesEPANETsDrops() throws {
+        let network = try HydraulicsFixtures.network("net3.inp")
+        let rows = try HydraulicsFixtures.csv(at: HydraulicsFixtures.url("wntr/net3-drops.csv"))
+        let drops = try HydraulicsFixtures.drops(HydraulicsFixtures.url("wntr/net3-drops.csv"))
+        let hydraulics = SteadyStateHydraulics(network: network)
+        let base = try #require(hydraulics.solve().state)
+        for burst in drops.keys.sorted().prefix(5) {
+            let node = try #require(network.nodeIndex(burst))
+            let size = try #require(rows.first { $0["burst_node"] == burst }?["extra_lps"].flatMap(Double.init))
+            let state = try #require(hydraulics.solve(extraDemandLps: [node: size]).state)
+            for (id, drop) in drops[burst]! {
+                let index = try #require(network.nodeIndex(id))
+                #expect(abs(base.headsM[index] - state.headsM[index] - drop) < 0.005,
+                        "burst at \(burst), drop at \(id): \(base.headsM[index] - state.headsM[index]) vs EPANET \(drop)")
+            }
+        }
+    }
+
     /// Reservoir R (head 100) -> pump -> J1 -> pipe -> J2 (demand 10 l/s); the pump's
     /// curve is the one-point curve through (10 l/s, 30 m): h = 40 − 10·(q/10)².
     private func pumped(curve: String, demand: Double = 10) throws -> NetworkModel {

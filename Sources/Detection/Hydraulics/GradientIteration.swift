@@ -49,10 +49,12 @@ struct GradientIteration {
             default: return Double.pi * link.diameterM * link.diameterM / 4 * 0.3048
             }
         }
-        conditions = laws.map { law in
+        // A PRV starts active, unless it feeds a fixed head: it cannot hold that, and
+        // stays an open valve.
+        conditions = zip(network.links, laws).map { link, law in
             switch law {
             case .closed: return .closed
-            case .pressureReducingValve: return .active
+            case .pressureReducingValve: return unknown[link.to] == nil ? .open : .active
             default: return .open
             }
         }

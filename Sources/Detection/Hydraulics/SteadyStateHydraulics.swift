@@ -14,7 +14,8 @@ import WaterNetwork
 ///   closes when its flow would reverse.
 /// - Pumps: head curves (one point: h = 4/3·h0 − h0/3·(q/q0)²; three points from q = 0:
 ///   h = A − B·q^C; otherwise piecewise linear), or constant power h = P/(ρ·g·q); speed by
-///   the affinity laws; a pump closes when the head it must lift exceeds its shut-off head.
+///   the affinity laws (curves only; a constant-power pump ignores its speed); a pump
+///   closes when the head it must lift exceeds its shut-off head and never runs backwards.
 /// - PRV: active, it holds its downstream node at its setting; it opens fully when the
 ///   upstream head is too low and closes against reverse flow (EPANET's status rules).
 /// - PSV, PBV, FCV, TCV, GPV, PCV: open links with their minor loss (a TCV's setting is its
@@ -47,6 +48,7 @@ public struct SteadyStateHydraulics: Sendable {
     /// EPANET's default: converged when Σ|ΔQ| / Σ|Q| falls to this.
     public static let defaultAccuracy = 0.001
 
+    /// `extraDemandLps`: outflows added to the base demands, by node index (e.g. a burst).
     public func solve(accuracy: Double = defaultAccuracy, maximumIterations: Int = 200,
                       extraDemandLps: [Int: Double] = [:]) -> HydraulicSolution {
         if let unmodelled { return .failed(reason: unmodelled) }

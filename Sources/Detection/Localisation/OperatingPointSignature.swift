@@ -38,7 +38,8 @@ struct OperatingPointSignature: Sendable {
     let fallbackReason: String?
 
     init(network: NetworkModel, floorVelocityMps: Double = defaultFloorVelocityMps) {
-        let solution = SteadyStateHydraulics(network: network).solve()
+        let hydraulics = SteadyStateHydraulics(network: network)
+        let solution = hydraulics.solve()
         guard let state = solution.state else {
             if case let .failed(reason) = solution { fallbackReason = reason } else { fallbackReason = "no state" }
             linearFallback = LinearHydraulicSignature(network: network)
@@ -46,7 +47,6 @@ struct OperatingPointSignature: Sendable {
             factorisation = nil
             return
         }
-        let hydraulics = SteadyStateHydraulics(network: network)
         var grounded = network.nodes.map { $0.kind != .junction }
         for (index, link) in network.links.enumerated() where state.conditions[index] == .active {
             grounded[link.to] = true
