@@ -125,6 +125,27 @@ import WaterNetwork
                     + linear.variants(loggerNodes: $0, nodeCount: network.nodes.count)
             }
             print(String(format: "%@ both as variants: rank median %.3f mean %.3f", name, both.medianRank, both.meanRank))
+            // The finite burst, not the tangent: one full solve per candidate with the
+            // burst's own size (what a secant linearisation would approach at best). Slow:
+            // set BURSTWATCH_HYDRAULICS_NONLINEAR only for small sets. Its correlation is
+            // only indicative (a finite burst is not exactly reciprocal); the rank is exact.
+            if environment["BURSTWATCH_HYDRAULICS_NONLINEAR"] != nil {
+                let rows = try HydraulicsFixtures.csv(at: directory.appendingPathComponent("\(name)-drops.csv"))
+                let size = rows.first.flatMap { $0["extra_lps"] }.flatMap(Double.init) ?? 1
+                let hydraulics = SteadyStateHydraulics(network: network)
+                let base = try #require(hydraulics.solve().state)
+                var field = [[Double]](repeating: [], count: network.nodes.count)   // burst node -> drops
+                for node in network.nodes.indices where network.nodes[node].kind == .junction {
+                    let heads = hydraulics.solve(extraDemandLps: [node: size]).state?.headsM ?? base.headsM
+                    field[node] = zip(base.headsM, heads).map { $0 - $1 }
+                }
+                let finite = SignatureAccuracy.measure(network: network, drops: drops, loggers: loggers) { at in
+                    // rows[k][n]: drop at `at[k]` for a burst at n, and fields by reciprocity's stand-in
+                    [at.map { k in network.nodes.indices.map { n in field[n].isEmpty ? 0 : field[n][k] } }]
+                }
+                print(String(format: "%@ finite burst (%.1f l/s), full solves: correlation %.3f, rank median %.3f mean %.3f",
+                             name, size, finite.medianCorrelation, finite.medianRank, finite.meanRank))
+            }
         }
     }
 }
