@@ -22,7 +22,9 @@ Needs python3 with wntr (1.5.0 used).
 """
 import argparse
 import csv
+import os
 import random
+import tempfile
 
 import wntr
 
@@ -48,7 +50,12 @@ def base_conditions(path):
     return wn
 
 
+# EPANET's scratch files (.inp, .rpt, .bin) go to one temporary folder, not next to the output.
+SCRATCH = tempfile.mkdtemp(prefix="hydraulics_check-")
+
+
 def solve(wn, prefix):
+    prefix = os.path.join(SCRATCH, os.path.basename(prefix))
     results = wntr.sim.EpanetSimulator(wn).run_sim(file_prefix=prefix)
     heads = results.node["head"].iloc[0]
     flows = results.link["flowrate"].iloc[0]
@@ -93,7 +100,6 @@ def drops(args):
 def burst(args):
     import datetime
     import json
-    import os
 
     def when(text):
         return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -114,7 +120,7 @@ def burst(args):
             first = int(start // pattern_step)
             wn.add_pattern("bw_burst", [0.0] * first + [1.0] * (int(end // pattern_step) + 2 - first))
             wn.get_node(truth["node"]).add_demand(truth["size_lps"] / 1000, "bw_burst", "burst")
-        results = wntr.sim.EpanetSimulator(wn).run_sim(file_prefix=args.out + "-tmp")
+        results = wntr.sim.EpanetSimulator(wn).run_sim(file_prefix=os.path.join(SCRATCH, "burst"))
         heads.append(results.node["head"].iloc[-1])
     junctions = [name for name, _ in wntr.network.WaterNetworkModel(path).junctions()]
     with open(args.out, "w", newline="") as f:
@@ -125,6 +131,9 @@ def burst(args):
 
 
 def main():
+    import atexit
+    import shutil
+    atexit.register(shutil.rmtree, SCRATCH, True)
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     s = sub.add_parser("steady")
