@@ -31,14 +31,19 @@ extension NetworkBuilder {
     }
 
     mutating func readPump(_ line: INPLine) throws(NetworkParseError) {
-        // The rest of the line (HEAD curve, POWER, SPEED, PATTERN) is hydraulics this
-        // model does not need yet.
+        // The rest of the line: HEAD curve, POWER, SPEED, PATTERN ([CURVES] is read first).
         try requireFieldCount(line, section: "PUMPS", atLeast: 4, layout: "ID, node 1, node 2, parameters")
         let id = line.fields[0]
         let subject = "pump \"\(id)\""
         let from = try nodeIndex(line.fields[1], referredToBy: subject, at: line)
         let to = try nodeIndex(line.fields[2], referredToBy: subject, at: line)
-        try addLink(Link(id: id, kind: .pump, from: from, to: to, lengthM: 0, diameterM: 0), at: line)
+        // Assigned after construction: passing the parameters to `Link.init` in this
+        // typed-throwing function was miscompiled by Swift 6.3.1 in debug builds (the
+        // curve's points were lost and the test process crashed freeing them).
+        var pump = Link(id: id, kind: .pump, from: from, to: to, lengthM: 0, diameterM: 0)
+        pump.pump = try pumpParameters(line, subject: subject)
+        if pump.pump?.speed == 0 { pump.initialStatus = .closed }
+        try addLink(pump, at: line)
     }
 
     static let valveTypes: Set<String> = ["PRV", "PSV", "PBV", "FCV", "TCV", "GPV", "PCV"]
@@ -56,10 +61,11 @@ extension NetworkBuilder {
         guard Self.valveTypes.contains(type) else {
             throw error(line, "\(subject): type \"\(line.fields[4])\" is not one of \(Self.valveTypes.sorted().joined(separator: ", "))")
         }
+        let setting = try valveSetting(line, type: type, subject: subject)
         let minorLoss = try optionalNumber(line, field: 6, named: "minor loss", of: subject) ?? 0
         try addLink(Link(id: id, kind: .valve, from: from, to: to, lengthM: 0,
                          diameterM: diameter * flowUnits.metresPerDiameterUnit,
-                         minorLoss: minorLoss, valveType: type), at: line)
+                         minorLoss: minorLoss, valveType: type, valveSetting: setting), at: line)
     }
 
     static func linkStatus(_ keyword: String) -> Link.Status? {

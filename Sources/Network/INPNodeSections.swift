@@ -25,12 +25,16 @@ extension NetworkBuilder {
         let subject = "tank \"\(id)\""
         let elevation = try number(line, field: 1, named: "elevation", of: subject)
         let initialLevel = try number(line, field: 2, named: "initial level", of: subject)
-        // Checked so that a shifted column is caught here, not later as odd hydraulics.
-        _ = try number(line, field: 3, named: "minimum level", of: subject)
-        _ = try number(line, field: 4, named: "maximum level", of: subject)
-        _ = try number(line, field: 5, named: "diameter", of: subject)
+        let minimumLevel = try number(line, field: 3, named: "minimum level", of: subject)
+        let maximumLevel = try number(line, field: 4, named: "maximum level", of: subject)
+        let diameter = try number(line, field: 5, named: "diameter", of: subject)
         let metres = flowUnits.metresPerLengthUnit
+        let geometry = TankGeometry(minimumLevelM: minimumLevel * metres, maximumLevelM: maximumLevel * metres,
+                                    diameterM: diameter * metres)
+        guard geometry.minimumLevelM.isFinite, geometry.maximumLevelM.isFinite, geometry.diameterM.isFinite else {
+            throw error(line, "\(subject): a value is too large once converted to metres")
+        }
         try addNode(Node(id: id, kind: .tank, elevationM: elevation * metres,
-                         fixedHeadM: (elevation + initialLevel) * metres), at: line)
+                         fixedHeadM: (elevation + initialLevel) * metres, tank: geometry), at: line)
     }
 }

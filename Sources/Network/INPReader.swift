@@ -1,7 +1,8 @@
 /// Reads an EPANET 2 input (.inp) file from its text. Pure: the caller does the I/O.
 ///
 /// Sections read: [OPTIONS] (Units, Headloss), [JUNCTIONS], [RESERVOIRS], [TANKS],
-/// [PIPES], [PUMPS], [VALVES], [COORDINATES], [VERTICES], [DEMANDS], [EMITTERS]. All
+/// [PIPES], [CURVES], [PUMPS], [VALVES], [STATUS], [COORDINATES], [VERTICES], [DEMANDS],
+/// [EMITTERS]. All
 /// other sections, known to EPANET or not, are skipped. Section names and keywords are
 /// case-insensitive; sections may come in any order (like EPANET, a pipe may name a
 /// node defined further down). Values are converted to metres and litres per second.
@@ -23,8 +24,10 @@ public enum INPReader {
         for line in lines("RESERVOIRS") { try builder.readReservoir(line) }
         for line in lines("TANKS") { try builder.readTank(line) }
         for line in lines("PIPES") { try builder.readPipe(line) }
+        for line in lines("CURVES") { try builder.readCurvePoint(line) }
         for line in lines("PUMPS") { try builder.readPump(line) }
         for line in lines("VALVES") { try builder.readValve(line) }
+        for line in lines("STATUS") { try builder.readStatus(line) }
         for line in lines("COORDINATES") { try builder.readCoordinates(line) }
         for line in lines("VERTICES") { try builder.readVertex(line) }
         var junctionsWithListedDemands = Set<Int>()

@@ -11,6 +11,9 @@ struct NetworkBuilder {
     private var linkIndexByID: [String: Int] = [:]
     private var nodeDefinitionLine: [Int] = []
     private var linkDefinitionLine: [Int] = []
+    /// [CURVES] rows by curve id, in the file's units (what x and y mean depends on the
+    /// curve's use; a pump's HEAD curve is converted when the pump is read).
+    var curves: [String: [(x: Double, y: Double)]] = [:]
 
     init(fileName: String) {
         self.fileName = fileName

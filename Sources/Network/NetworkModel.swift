@@ -19,9 +19,13 @@ public struct Node: Sendable, Equatable {
     public var fixedHeadM: Double?
     /// From [COORDINATES]; nil when the file gives none for this node.
     public var position: Point?
+    /// A tank's levels and diameter; nil for junctions and reservoirs.
+    public var tank: TankGeometry?
 
     public init(id: String, kind: Kind, elevationM: Double, baseDemandLps: Double = 0,
-                emitterCoefficient: Double = 0, fixedHeadM: Double? = nil, position: Point? = nil) {
+                emitterCoefficient: Double = 0, fixedHeadM: Double? = nil, position: Point? = nil,
+                tank: TankGeometry? = nil) {
+        self.tank = tank
         self.id = id
         self.kind = kind
         self.elevationM = elevationM
@@ -57,16 +61,26 @@ public struct Link: Sendable, Equatable {
     /// In the meaning of the network's `HeadlossFormula`, unconverted; 0 for pumps and valves.
     public var roughness: Double
     public var minorLoss: Double
-    /// The status the file gives in [PIPES] (pumps and valves: open).
+    /// The status the file gives in [PIPES] or [STATUS] (pumps and valves: open unless
+    /// [STATUS] closes them).
     public var initialStatus: Status
     /// PRV, PSV, PBV, FCV, TCV, GPV (or PCV) for valves; nil otherwise.
     public var valveType: String?
     /// Interior bend points from [VERTICES], in order from `from` to `to`.
     public var vertices: [Point]
+    /// A pump's curve or power and speed; nil for pipes and valves.
+    public var pump: PumpParameters?
+    /// A valve's setting, converted: PRV, PSV and PBV a pressure in metres, FCV a flow
+    /// in l/s, TCV a loss coefficient. nil for pipes, pumps, GPV and PCV valves, and for
+    /// a valve that [STATUS] fixes open or closed (it then acts as an open or closed link).
+    public var valveSetting: Double?
 
     public init(id: String, kind: Kind, from: Int, to: Int, lengthM: Double, diameterM: Double,
                 roughness: Double = 0, minorLoss: Double = 0, initialStatus: Status = .open,
-                valveType: String? = nil, vertices: [Point] = []) {
+                valveType: String? = nil, vertices: [Point] = [], pump: PumpParameters? = nil,
+                valveSetting: Double? = nil) {
+        self.pump = pump
+        self.valveSetting = valveSetting
         self.id = id
         self.kind = kind
         self.from = from

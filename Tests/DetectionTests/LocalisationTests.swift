@@ -72,10 +72,12 @@ private func syntheticEvidence(network: NetworkModel, graph: NetworkGraph, burst
 /// `sizeM`), plus a shared offset and noise. Checks the scoring and area growing on the
 /// physics that method assumes; `WNTRSignatures` checks it against EPANET's.
 private func modelEvidence(network: NetworkModel, burst: String, loggerNodes: [String], sizeM: Double = 2,
-                           offsetM: Double = 0.3, sigmaM: Double, seed: UInt64) -> [PressureEvidence] {
+                           offsetM: Double = 0.3, sigmaM: Double, seed: UInt64,
+                           rows model: OperatingPointSignature? = nil) -> [PressureEvidence] {
     var random = SeededGenerator(state: seed)
     let loggers = loggerNodes.map { network.nodeIndex($0)! }
-    let rows = LinearHydraulicSignature(network: network).variants(loggerNodes: loggers, nodeCount: network.nodes.count)[0]
+    let rows = model?.variants(loggerNodes: loggers, nodeCount: network.nodes.count)[0]
+        ?? LinearHydraulicSignature(network: network).variants(loggerNodes: loggers, nodeCount: network.nodes.count)[0]
     let burstIndex = network.nodeIndex(burst)!
     let largest = rows.map { $0[burstIndex] }.max()!
     return loggerNodes.enumerated().map { position, node in
@@ -94,6 +96,9 @@ private func matchedEvidence(_ method: SignatureMethod, network: NetworkModel, g
                                  decayM: decayM, sigmaM: sigmaM, seed: seed)
     case .linearHydraulics:
         return modelEvidence(network: network, burst: burst, loggerNodes: loggerNodes, sigmaM: sigmaM, seed: seed)
+    case .operatingPoint, .operatingPointOrLinear:
+        return modelEvidence(network: network, burst: burst, loggerNodes: loggerNodes, sigmaM: sigmaM, seed: seed,
+                             rows: OperatingPointSignature(network: network))
     }
 }
 

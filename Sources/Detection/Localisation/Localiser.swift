@@ -6,7 +6,8 @@ import WaterNetwork
 /// Method:
 /// 1. Every junction is a candidate burst location. Its signature is the relative drop it
 ///    would cause at each logger, from the model `LocalisationSettings.method` names
-///    (`LinearHydraulicSignature` by default, or `DistanceDecaySignature`).
+///    (by default `OperatingPointSignature` and `LinearHydraulicSignature` as alternatives,
+///    or one of them, or `DistanceDecaySignature`).
 /// 2. Each candidate is scored by how well its signature explains the observed drops,
 ///    up to an unknown size and a shared offset (`CandidateScoring`), and the scores
 ///    become probabilities whose spread comes from the evidence's noise plus the
@@ -21,6 +22,7 @@ public struct Localiser: Sendable {
     private let candidates: [Int]
     /// Factorised once per network, only when the method needs it.
     private let hydraulics: LinearHydraulicSignature?
+    private let operatingPoint: OperatingPointSignature?
 
     public init(network: NetworkModel, graph: NetworkGraph) {
         self.init(network: network, graph: graph, settings: LocalisationSettings())
@@ -35,7 +37,11 @@ public struct Localiser: Sendable {
         let junctions = network.nodes.indices.filter { network.nodes[$0].kind == .junction }
         // A network of tanks and reservoirs only still gets an answer.
         candidates = junctions.isEmpty ? Array(network.nodes.indices) : junctions
-        hydraulics = settings.method == .linearHydraulics ? LinearHydraulicSignature(network: network) : nil
+        let method = settings.method
+        hydraulics = method == .linearHydraulics || method == .operatingPointOrLinear
+            ? LinearHydraulicSignature(network: network) : nil
+        operatingPoint = method == .operatingPoint || method == .operatingPointOrLinear
+            ? OperatingPointSignature(network: network) : nil
     }
 
     /// `flowIncreaseLps` is not needed by the correlation method (it is blind to the
@@ -76,6 +82,11 @@ public struct Localiser: Sendable {
             variants = signature.variants(distances: distances, loggerNodes: observations.nodes)
         case .linearHydraulics:
             variants = hydraulics?.variants(loggerNodes: observations.nodes, nodeCount: network.nodes.count) ?? []
+        case .operatingPoint:
+            variants = operatingPoint?.variants(loggerNodes: observations.nodes, nodeCount: network.nodes.count) ?? []
+        case .operatingPointOrLinear:
+            variants = (operatingPoint?.variants(loggerNodes: observations.nodes, nodeCount: network.nodes.count) ?? [])
+                + (hydraulics?.variants(loggerNodes: observations.nodes, nodeCount: network.nodes.count) ?? [])
         }
         let sigmas = observations.sigmasWithModelError(
             share: settings.modelErrorShare ?? settings.method.typicalModelError)
