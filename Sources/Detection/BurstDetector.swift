@@ -10,7 +10,8 @@
 ///    (a generalised likelihood-ratio / CUSUM change point), with each day's level free.
 /// 3. Open an event when the best step is `openThreshold` standard errors high, or
 ///    `corroboratedOpenThreshold` high while a pressure logger fell significantly from the
-///    same start; in both cases after `minOpenWindows`. The start is the change point that
+///    same start, or when flow and pressure together are `combinedOpenThreshold` high
+///    (each at least `combinedMinimum`); in every case after `minOpenWindows`. The start is the change point that
 ///    best explains flow and pressure together; the flow increase is the mean excess since.
 /// 4. While open: refine start and flow, collect each pressure logger's drop since the start
 ///    for the localiser, publish `updated` on material changes, and `closed` when a sustained
@@ -61,7 +62,7 @@ public struct BurstDetector: Sendable {
 
     private func detect(state: DetectorState, judgement: inout Judgement) -> (state: DetectorState, events: [BurstEvent]) {
         let test = judgement.span.test(model: judgement.model.inflow, config: config, knownSteps: Self.known(state.pastBursts))
-        let lowest = min(config.openThreshold, config.corroboratedOpenThreshold)
+        let lowest = min(config.openThreshold, config.corroboratedOpenThreshold, config.combinedMinimum)
         // A new burst starts after the last one ended (which is also what keeps an event id,
         // derived from the start, from ever being opened twice).
         let lastEnd = state.pastBursts.map(\.end).max() ?? .min
@@ -75,7 +76,9 @@ public struct BurstDetector: Sendable {
             let pressureZ = judgement.pressureZ(startIndex: judgement.span.windows[candidate.start].index)
             let alone = candidate.z >= config.openThreshold
             let corroborated = candidate.z >= config.corroboratedOpenThreshold && pressureZ >= config.pressureThreshold
-            guard alone || corroborated else { continue }
+            let combined = candidate.z >= config.combinedMinimum && pressureZ >= config.combinedMinimum
+                && Self.score(candidate.z, pressureZ).squareRoot() >= config.combinedOpenThreshold
+            guard alone || corroborated || combined else { continue }
             if best.map({ Self.score(candidate.z, pressureZ) > Self.score($0.candidate.z, $0.pressureZ) }) ?? true {
                 best = (candidate, pressureZ)
             }

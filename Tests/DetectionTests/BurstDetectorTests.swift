@@ -53,6 +53,28 @@ final class RecordingLocaliser: BurstLocalising, @unchecked Sendable {
         #expect(first.confidence > 0.5 && first.confidence <= 1)
     }
 
+    /// A burst that moves the inflow and a pressure logger each a little is opened on the
+    /// two together, sooner than either alone would allow.
+    @Test func flowAndPressureTogetherOpenSoonerThanEitherAlone() throws {
+        var alone = DetectorConfig()
+        alone.combinedOpenThreshold = .infinity
+        var earlier = 0
+        for seed in [UInt64(51), 52, 53] {
+            let start = S.time(day: 20, hour: 10)
+            let dma = S(days: 23, bursts: [.init(start: start, flowLps: 4.5)], seed: seed)
+            let events = dma.run(detector: BurstDetector()).events
+            let both = try #require(opened(events).first)
+            let single = try #require(opened(dma.run(detector: BurstDetector(config: alone)).events).first)
+            #expect(opened(events).count == 1)
+            #expect(both.detectedAt > start && both.detectedAt <= single.detectedAt)
+            // The start is refined as windows come in (`updated` events).
+            let latest = try #require(events.last)
+            #expect(abs(latest.startEstimate - start) <= hour, "start \(ISOTimestamp.format(latest.startEstimate))")
+            if both.detectedAt < single.detectedAt { earlier += 1 }
+        }
+        #expect(earlier >= 2, "the combined rule opened sooner for \(earlier) of 3 seeds")
+    }
+
     @Test func aBurstIsOpenedOnceAndClosedWhenItEnds() throws {
         let start = S.time(day: 20, hour: 8), end = S.time(day: 22, hour: 14)
         let dma = S(days: 27, bursts: [.init(start: start, flowLps: 11, end: end)], seed: 31)
