@@ -15,53 +15,19 @@ import WaterNetwork
 /// Closed pipes carry nothing and are left out. Pumps and valves get the conductance
 /// of the stiffest pipe: they hold their heads well, and their curves and settings are
 /// not modelled (a limit of this method: an active PRV actually isolates its zone).
-///
-/// G is symmetric, so the drop at logger k caused by a burst at n equals the drop at n
-/// caused by a burst at k: one solve per logger gives the signature of every candidate.
+/// The circuit is solved by `GroundedLaplacian`.
 struct LinearHydraulicSignature: Sendable {
-    private let freeIndex: [Int?]          // node -> row of G, nil for fixed heads
-    private let factorisation: EnvelopeCholesky?
+    private let circuit: GroundedLaplacian
 
     init(network: NetworkModel) {
-        var freeIndex = [Int?](repeating: nil, count: network.nodes.count)
-        var freeCount = 0
-        for (index, node) in network.nodes.enumerated() where node.kind == .junction {
-            freeIndex[index] = freeCount
-            freeCount += 1
-        }
-        let conductances = Self.conductances(network)
-        var diagonal = [Double](repeating: 0, count: freeCount)
-        var offDiagonal = [[(column: Int, value: Double)]](repeating: [], count: freeCount)
-        for (link, conductance) in zip(network.links, conductances) where conductance > 0 {
-            let a = freeIndex[link.from], b = freeIndex[link.to]
-            if let a { diagonal[a] += conductance }
-            if let b { diagonal[b] += conductance }
-            if let a, let b {
-                offDiagonal[a].append((b, -conductance))
-                offDiagonal[b].append((a, -conductance))
-            }
-        }
-        // A tiny leak to ground keeps G invertible where a part of the network has no
-        // reservoir or tank (its signatures then come out flat: no information).
-        let meanDiagonal = diagonal.isEmpty ? 1 : max(diagonal.reduce(0, +) / Double(diagonal.count), 1e-300)
-        for row in diagonal.indices { diagonal[row] += 1e-9 * meanDiagonal }
-        self.freeIndex = freeIndex
-        factorisation = freeCount > 0 ? EnvelopeCholesky(diagonal: diagonal, offDiagonal: offDiagonal) : nil
+        circuit = GroundedLaplacian(network: network, conductances: Self.conductances(network),
+                                    grounded: network.nodes.map { $0.kind != .junction }, leak: .meanDiagonal)
     }
 
     /// variants[0][k][n]: head drop at logger k per unit outflow at node n (0 where the
     /// logger or the node is a fixed head).
     func variants(loggerNodes: [Int], nodeCount: Int) -> [[[Double]]] {
-        let rows = loggerNodes.map { logger -> [Double] in
-            guard let factorisation, let row = freeIndex[logger] else {
-                return [Double](repeating: 0, count: nodeCount)
-            }
-            var unit = [Double](repeating: 0, count: factorisation.size)
-            unit[row] = 1
-            let response = factorisation.solve(unit)
-            return freeIndex.map { $0.map { response[$0] } ?? 0 }
-        }
-        return [rows]
+        [circuit.responses(loggerNodes: loggerNodes, nodeCount: nodeCount)]
     }
 
     static func conductances(_ network: NetworkModel) -> [Double] {

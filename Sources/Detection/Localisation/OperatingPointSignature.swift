@@ -31,9 +31,9 @@ struct OperatingPointSignature: Sendable {
     /// floor near the best on every network (ky10's PRV zones need some floor).
     static let defaultFloorVelocityMps = 0.1
 
+    /// The solved state's circuit, or the linear signature when the solve failed.
+    private let circuit: GroundedLaplacian?
     private let linearFallback: LinearHydraulicSignature?
-    private let freeIndex: [Int?]
-    private let factorisation: EnvelopeCholesky?
     /// Why the fallback is in use; nil when the operating point was solved.
     let fallbackReason: String?
 
@@ -43,41 +43,19 @@ struct OperatingPointSignature: Sendable {
         guard let state = solution.state else {
             if case let .failed(reason) = solution { fallbackReason = reason } else { fallbackReason = "no state" }
             linearFallback = LinearHydraulicSignature(network: network)
-            freeIndex = []
-            factorisation = nil
+            circuit = nil
             return
         }
         var grounded = network.nodes.map { $0.kind != .junction }
         for (index, link) in network.links.enumerated() where state.conditions[index] == .active {
             grounded[link.to] = true
         }
-        var freeIndex = [Int?](repeating: nil, count: network.nodes.count)
-        var freeCount = 0
-        for index in network.nodes.indices where !grounded[index] {
-            freeIndex[index] = freeCount
-            freeCount += 1
+        let conductances = network.links.indices.map { index in
+            Self.conductance(link: network.links[index], law: hydraulics.laws[index], condition: state.conditions[index],
+                             flowLps: state.flowsLps[index], floorVelocityMps: floorVelocityMps)
         }
-        var diagonal = [Double](repeating: 0, count: freeCount)
-        var offDiagonal = [[(column: Int, value: Double)]](repeating: [], count: freeCount)
-        for (index, link) in network.links.enumerated() {
-            let conductance = Self.conductance(link: link, law: hydraulics.laws[index], condition: state.conditions[index],
-                                               flowLps: state.flowsLps[index], floorVelocityMps: floorVelocityMps)
-            guard conductance > 0 else { continue }
-            let a = freeIndex[link.from], b = freeIndex[link.to]
-            if let a { diagonal[a] += conductance }
-            if let b { diagonal[b] += conductance }
-            if let a, let b {
-                offDiagonal[a].append((b, -conductance))
-                offDiagonal[b].append((a, -conductance))
-            }
-        }
-        // As in the linear signature: a part of the network cut off from every fixed
-        // head gets a tiny leak to ground and flat (uninformative) signatures.
-        let positive = diagonal.filter { $0 > 0 }.sorted()
-        let typical = positive.isEmpty ? 1 : positive[positive.count / 2]
-        for row in diagonal.indices { diagonal[row] += 1e-9 * typical }
-        self.freeIndex = freeIndex
-        factorisation = freeCount > 0 ? EnvelopeCholesky(diagonal: diagonal, offDiagonal: offDiagonal) : nil
+        circuit = GroundedLaplacian(network: network, conductances: conductances, grounded: grounded,
+                                    leak: .medianPositiveDiagonal)
         linearFallback = nil
         fallbackReason = nil
     }
@@ -103,16 +81,7 @@ struct OperatingPointSignature: Sendable {
     /// variants[0][k][n]: head drop at logger k per unit outflow at node n (0 where the
     /// logger or the node is a fixed head).
     func variants(loggerNodes: [Int], nodeCount: Int) -> [[[Double]]] {
-        if let linearFallback { return linearFallback.variants(loggerNodes: loggerNodes, nodeCount: nodeCount) }
-        let rows = loggerNodes.map { logger -> [Double] in
-            guard let factorisation, let row = freeIndex[logger] else {
-                return [Double](repeating: 0, count: nodeCount)
-            }
-            var unit = [Double](repeating: 0, count: factorisation.size)
-            unit[row] = 1
-            let response = factorisation.solve(unit)
-            return freeIndex.map { $0.map { response[$0] } ?? 0 }
-        }
-        return [rows]
+        if let circuit { return [circuit.responses(loggerNodes: loggerNodes, nodeCount: nodeCount)] }
+        return linearFallback?.variants(loggerNodes: loggerNodes, nodeCount: nodeCount) ?? []
     }
 }
