@@ -38,10 +38,11 @@ public struct Localiser: Sendable {
         // A network of tanks and reservoirs only still gets an answer.
         candidates = junctions.isEmpty ? Array(network.nodes.indices) : junctions
         let method = settings.method
-        hydraulics = method == .linearHydraulics || method == .operatingPointOrLinear
+        let linear = method == .linearHydraulics || method == .operatingPointOrLinear
             ? LinearHydraulicSignature(network: network) : nil
+        hydraulics = linear
         operatingPoint = method == .operatingPoint || method == .operatingPointOrLinear
-            ? OperatingPointSignature(network: network) : nil
+            ? OperatingPointSignature(network: network, linear: linear) : nil
     }
 
     /// `flowIncreaseLps` is not needed by the correlation method (it is blind to the
@@ -85,7 +86,10 @@ public struct Localiser: Sendable {
         case .operatingPoint:
             variants = operatingPoint?.variants(loggerNodes: observations.nodes, nodeCount: network.nodes.count) ?? []
         case .operatingPointOrLinear:
-            variants = (operatingPoint?.variants(loggerNodes: observations.nodes, nodeCount: network.nodes.count) ?? [])
+            // An operating point that did not solve falls back on the linear signature,
+            // which is here already: not scored twice.
+            let solved = operatingPoint?.fallbackReason == nil
+            variants = (solved ? operatingPoint?.variants(loggerNodes: observations.nodes, nodeCount: network.nodes.count) ?? [] : [])
                 + (hydraulics?.variants(loggerNodes: observations.nodes, nodeCount: network.nodes.count) ?? [])
         }
         let sigmas = observations.sigmasWithModelError(

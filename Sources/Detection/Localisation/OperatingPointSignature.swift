@@ -37,12 +37,15 @@ struct OperatingPointSignature: Sendable {
     /// Why the fallback is in use; nil when the operating point was solved.
     let fallbackReason: String?
 
-    init(network: NetworkModel, floorVelocityMps: Double = defaultFloorVelocityMps) {
+    /// `linear`: the network's linear signature when the caller has one already, to fall
+    /// back on without factorising it a second time.
+    init(network: NetworkModel, floorVelocityMps: Double = defaultFloorVelocityMps,
+         linear: LinearHydraulicSignature? = nil) {
         let hydraulics = SteadyStateHydraulics(network: network)
         let solution = hydraulics.solve()
         guard let state = solution.state else {
             if case let .failed(reason) = solution { fallbackReason = reason } else { fallbackReason = "no state" }
-            linearFallback = LinearHydraulicSignature(network: network)
+            linearFallback = linear ?? LinearHydraulicSignature(network: network)
             circuit = nil
             return
         }
