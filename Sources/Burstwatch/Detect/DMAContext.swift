@@ -1,6 +1,5 @@
 import Detection
 import Foundation
-import WaterNetwork
 import Postgres
 import Readings
 
@@ -19,15 +18,12 @@ final class DMAContext {
     /// How far back each load re-reads, to pick up readings that arrived late.
     private let overlapMicros: Int64
 
-    init(dma: String, registry: LoggerRegistry, networkINP: String?, config: DetectorConfig, overlapSeconds: Int64) throws {
+    /// `localiser`: on the network the DMA's loggers name, shared with the other DMAs of
+    /// that network; nil when none is registered.
+    init(dma: String, registry: LoggerRegistry, localiser: Localiser?, config: DetectorConfig, overlapSeconds: Int64) {
         self.dma = dma
         channels = registry.channels(inDMA: dma)
         history = DMAHistory(dma: dma, channels: channels, windowSeconds: config.windowSeconds)
-        var localiser: Localiser?
-        if let networkINP {
-            let model = try INPReader.parse(networkINP, fileName: "registered network of \(dma)")
-            localiser = Localiser(network: model, graph: NetworkGraph(model: model))
-        }
         detector = BurstDetector(config: config, localiser: localiser)
         overlapMicros = overlapSeconds * 1_000_000
         maxHistoryMicros = Int64(config.maxHistoryDays + 3) * 86_400_000_000

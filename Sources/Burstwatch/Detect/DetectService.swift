@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Postgres
 import Readings
+import WaterNetwork
 
 /// `burstwatch detect`: consumes window-complete messages and, per DMA and in window
 /// order, runs the pure `BurstDetector`. The detector's state, the burst events and
@@ -22,6 +23,9 @@ public final class DetectService {
     let shutdown: Shutdown
     let logger = Logs.logger("detect")
     private var contexts: [String: DMAContext] = [:]
+    /// One localiser per registered network, shared by its DMAs: parsing the network,
+    /// solving its operating point and factorising its signatures is done once.
+    private var localisers: [String: Localiser] = [:]
 
     public init(connections: Connections, options: Options = Options(), shutdown: Shutdown = .shared) {
         self.connections = connections
@@ -32,7 +36,10 @@ public final class DetectService {
 
     public func run() {
         // After a failure the in-memory histories are rebuilt from the database.
-        shutdown.keepRunning("detect", logger: logger, afterFailure: { contexts.removeAll() }, session)
+        shutdown.keepRunning("detect", logger: logger, afterFailure: {
+            contexts.removeAll()
+            localisers.removeAll()
+        }, session)
     }
 
     private func session(connected: () -> Void) throws {
@@ -172,10 +179,22 @@ public final class DetectService {
     private func context(for dma: String, database: PGConnection) throws -> DMAContext {
         if let context = contexts[dma] { return context }
         let store = RegistryStore(connection: database)
-        let context = try DMAContext(dma: dma, registry: try store.loadRegistry(), networkINP: try store.loadNetwork(forDMA: dma),
+        let context = DMAContext(dma: dma, registry: try store.loadRegistry(),
+                                     localiser: try localiser(for: dma, store: store),
                                      config: options.config, overlapSeconds: connections.settings.graceSeconds)
         contexts[dma] = context
         return context
+    }
+
+    /// The localiser on the network the DMA's loggers name; nil when none is registered.
+    private func localiser(for dma: String, store: RegistryStore) throws -> Localiser? {
+        guard let name = try store.networkNames(forDMAs: [dma])[dma] else { return nil }
+        if let localiser = localisers[name] { return localiser }
+        guard let inp = try store.networkINP(named: name) else { return nil }
+        let model = try INPReader.parse(inp, fileName: "registered network \(name)")
+        let localiser = Localiser(network: model, graph: NetworkGraph(model: model))
+        localisers[name] = localiser
+        return localiser
     }
 }
 

@@ -96,13 +96,6 @@ public struct RegistryStore {
     public func networkINP(named name: String) throws -> String? {
         try connection.execute("SELECT inp FROM networks WHERE name = $1", [name]).rows.first?[0] ?? nil
     }
-
-    /// The network model the DMA's loggers refer to, if one was registered.
-    public func loadNetwork(forDMA dma: String) throws -> String? {
-        try connection.execute("""
-            SELECT n.inp FROM networks n JOIN loggers l ON l.network = n.name WHERE l.dma = $1 LIMIT 1
-            """, [dma]).rows.first?[0] ?? nil
-    }
 }
 
 extension ChannelSpec {
