@@ -11,8 +11,9 @@
 /// 3. Open an event when the best step is `openThreshold` standard errors high, or
 ///    `corroboratedOpenThreshold` high while a pressure logger fell significantly from the
 ///    same start, or when flow and pressure together are `combinedOpenThreshold` high
-///    (each at least `combinedMinimum`); in every case after `minOpenWindows`. The start is the change point that
-///    best explains flow and pressure together; the flow increase is the mean excess since.
+///    (each at least `combinedMinimum`); in every case after `minOpenWindows`. The start
+///    is the change point that best explains flow and pressure together; the flow increase
+///    is the mean excess since.
 /// 4. While open: refine start and flow, collect each pressure logger's drop since the start
 ///    for the localiser, publish `updated` on material changes, and `closed` when a sustained
 ///    return to normal is as significant as a rise would have to be.
