@@ -11,7 +11,9 @@
 /// 3. Open an event when the best step is `openThreshold` standard errors high, or
 ///    `corroboratedOpenThreshold` high while a pressure logger fell significantly from the
 ///    same start, or when flow and pressure together are `combinedOpenThreshold` high
-///    (each at least `combinedMinimum`); in every case after `minOpenWindows`. The start
+///    (each at least `combinedMinimum`); in every case after `minOpenWindows`. The flow's
+///    statistic is the step's mean excess or, when that is itself at least
+///    `jumpSupportMinimum`, its jump against autocorrelated noise if larger. The start
 ///    is the change point that best explains flow and pressure together; the flow increase
 ///    is the mean excess since.
 /// 4. While open: refine start and flow, collect each pressure logger's drop since the start
@@ -63,7 +65,8 @@ public struct BurstDetector: Sendable {
 
     private func detect(state: DetectorState, judgement: inout Judgement) -> (state: DetectorState, events: [BurstEvent]) {
         let test = judgement.span.test(model: judgement.model.inflow, config: config, knownSteps: Self.known(state.pastBursts))
-        let lowest = min(config.openThreshold, config.corroboratedOpenThreshold, config.combinedMinimum)
+        let lowest = min(config.openThreshold, config.corroboratedOpenThreshold, config.combinedMinimum,
+                         config.jumpSupportMinimum)
         // A new burst starts after the last one ended (which is also what keeps an event id,
         // derived from the start, from ever being opened twice).
         let lastEnd = state.pastBursts.map(\.end).max() ?? .min
@@ -75,12 +78,13 @@ public struct BurstDetector: Sendable {
         var best: (candidate: StepTest.Candidate, pressureZ: Double)?
         for candidate in candidates {
             let pressureZ = judgement.pressureZ(startIndex: judgement.span.windows[candidate.start].index)
-            let alone = candidate.z >= config.openThreshold
-            let corroborated = candidate.z >= config.corroboratedOpenThreshold && pressureZ >= config.pressureThreshold
-            let combined = candidate.z >= config.combinedMinimum && pressureZ >= config.combinedMinimum
-                && Self.score(candidate.z, pressureZ).squareRoot() >= config.combinedOpenThreshold
+            let flowZ = flowEvidence(candidate)
+            let alone = flowZ >= config.openThreshold
+            let corroborated = flowZ >= config.corroboratedOpenThreshold && pressureZ >= config.pressureThreshold
+            let combined = flowZ >= config.combinedMinimum && pressureZ >= config.combinedMinimum
+                && Self.score(flowZ, pressureZ).squareRoot() >= config.combinedOpenThreshold
             guard alone || corroborated || combined else { continue }
-            if best.map({ Self.score(candidate.z, pressureZ) > Self.score($0.candidate.z, $0.pressureZ) }) ?? true {
+            if best.map({ Self.score(flowZ, pressureZ) > Self.score(flowEvidence($0.candidate), $0.pressureZ) }) ?? true {
                 best = (candidate, pressureZ)
             }
         }
@@ -90,7 +94,7 @@ public struct BurstDetector: Sendable {
         var burst = OpenBurst(eventID: BurstEventID.make(dma: state.dma, startWindow: start), start: start,
                               flowIncreaseLps: best.candidate.estimate,
                               flowIncreaseStandardError: best.candidate.standardError,
-                              z: best.candidate.z, pressureZ: best.pressureZ, openedWindow: judgement.window,
+                              z: flowEvidence(best.candidate), pressureZ: best.pressureZ, openedWindow: judgement.window,
                               publishedStart: start, publishedFlowIncreaseLps: best.candidate.estimate,
                               publishedAreaNodes: [], localisedAtWindows: 0)
         let area = localise(&burst, judgement: &judgement)
@@ -98,6 +102,11 @@ public struct BurstDetector: Sendable {
         var next = state
         next.openBurst = burst
         return (next, [event(.opened, dma: state.dma, burst: burst, window: judgement.window, area: area)])
+    }
+
+    /// The flow's evidence for a step (`DetectorConfig.jumpSupportMinimum`).
+    private func flowEvidence(_ candidate: StepTest.Candidate) -> Double {
+        candidate.z >= config.jumpSupportMinimum ? max(candidate.z, candidate.jumpZ) : candidate.z
     }
 
     /// Flow and pressure evidence for a change point, combined as independent z-scores.
@@ -124,7 +133,8 @@ public struct BurstDetector: Sendable {
             for candidate in test.candidates(from: max(earliest, startPosition - reach))
             where candidate.start <= startPosition + reach && candidate.estimate > 0 {
                 let pressureZ = judgement.pressureZ(startIndex: span.windows[candidate.start].index)
-                if refined.map({ Self.score(candidate.z, pressureZ) > Self.score($0.candidate.z, $0.pressureZ) }) ?? true {
+                if refined.map({ Self.score(flowEvidence(candidate), pressureZ)
+                    > Self.score(flowEvidence($0.candidate), $0.pressureZ) }) ?? true {
                     refined = (candidate, pressureZ)
                 }
             }
@@ -132,7 +142,7 @@ public struct BurstDetector: Sendable {
                 burst.start = span.windows[refined.candidate.start].time
                 burst.flowIncreaseLps = refined.candidate.estimate
                 burst.flowIncreaseStandardError = refined.candidate.standardError
-                burst.z = refined.candidate.z
+                burst.z = flowEvidence(refined.candidate)
                 burst.pressureZ = refined.pressureZ
             }
         }

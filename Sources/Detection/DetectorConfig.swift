@@ -30,6 +30,14 @@ public struct DetectorConfig: Sendable, Equatable, Codable {
     /// clear of that for networks not seen (`tools/EVAL_RESULTS.md`).
     public var combinedOpenThreshold = 6.0
     public var combinedMinimum = 2.5
+    /// In every rule above, the flow's evidence is the larger of the step's two statistics:
+    /// its mean excess against the noise, and its jump against the noise's memory (the
+    /// whitened statistic, see `StepTest`) — the latter only when the mean excess is at least
+    /// this many standard errors itself, so that a jump the following windows do not keep
+    /// up (a spike, a meter glitch, a tank filling inside the DMA) is not a burst. On the
+    /// simulated suite, 2.0 and 2.5 let storage swings in one network open false events
+    /// (each with a jump of 5–9 standard errors); 3.0 added none (`tools/EVAL_RESULTS.md`).
+    public var jumpSupportMinimum = 3.0
     /// Either way, the step must have lasted at least this many windows (a burst is sustained).
     public var minOpenWindows = 2
     /// Close when a return to normal is this many standard errors below the open flow…

@@ -75,6 +75,27 @@ final class RecordingLocaliser: BurstLocalising, @unchecked Sendable {
         #expect(earlier >= 2, "the combined rule opened sooner for \(earlier) of 3 seeds")
     }
 
+    /// Demand noise with memory wanders slowly, so a burst's mean excess takes hours to stand
+    /// out of it, while its jump at the start stands out at once. Flow alone here (pressure
+    /// rules off), so that the comparison is of the two flow statistics.
+    @Test func anAbruptBurstOpensSoonerOnItsJumpWhenDemandNoiseHasMemory() throws {
+        var flowOnly = DetectorConfig()
+        flowOnly.combinedOpenThreshold = .infinity
+        flowOnly.corroboratedOpenThreshold = .infinity
+        var meanExcessOnly = flowOnly
+        meanExcessOnly.jumpSupportMinimum = .infinity
+        var sooner = 0
+        for seed in [UInt64(61), 62, 63] {
+            let start = S.time(day: 20, hour: 13)
+            let dma = S(days: 23, demandNoiseMemory: 0.85, bursts: [.init(start: start, flowLps: 15)], seed: seed)
+            let withJump = try #require(opened(dma.run(detector: BurstDetector(config: flowOnly)).events).first)
+            let without = try #require(opened(dma.run(detector: BurstDetector(config: meanExcessOnly)).events).first)
+            #expect(withJump.detectedAt > start && withJump.detectedAt <= without.detectedAt)
+            if withJump.detectedAt < without.detectedAt { sooner += 1 }
+        }
+        #expect(sooner >= 2, "the jump opened sooner for \(sooner) of 3 seeds")
+    }
+
     @Test func aBurstIsOpenedOnceAndClosedWhenItEnds() throws {
         let start = S.time(day: 20, hour: 8), end = S.time(day: 22, hour: 14)
         let dma = S(days: 27, bursts: [.init(start: start, flowLps: 11, end: end)], seed: 31)

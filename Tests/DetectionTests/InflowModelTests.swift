@@ -59,7 +59,7 @@ import Testing
             return StepTest.Window(day: 0, time: Int64(slot), index: slot, y: y, profile: profile, variance: sigma * sigma)
         }
         let test = StepTest(windows: windows, dayCount: 1, levelPrior: 1, levelSpread: 0.05, offsetSpread: 0.5,
-                            inflation: 1, clip: 4)
+                            inflation: 1, lagOneCorrelation: 0, clip: 4)
         return test.candidates()
     }
 
@@ -75,6 +75,58 @@ import Testing
     func withoutAStepNothingStandsOut(seed: UInt64) {
         let largest = candidates(step: 0, seed: seed).filter { $0.windows >= 2 }.map(\.z).max() ?? 0
         #expect(largest < 4, "largest z \(largest)")
+    }
+}
+
+
+/// The step test's whitened statistic on noise with memory (AR(1)), as demand noise has.
+@Suite struct JumpStatisticTests {
+    static let rho = 0.8
+
+    /// Two days of a demand shape with 2 % AR(1) noise, a step of `step` l/s from window
+    /// `stepFrom`, and the windows in `missing` left out.
+    func candidates(step: Double, stepFrom: Int = 146, missing: Set<Int> = [], seed: UInt64) -> [StepTest.Candidate] {
+        var random = SeededRandom(seed: seed)
+        var error = 0.0
+        var windows: [StepTest.Window] = []
+        for i in 0..<150 {
+            let profile = InflowModelTests.shape(i % 96, weekend: false)
+            let sigma = 0.02 * profile
+            error = Self.rho * error + (1 - Self.rho * Self.rho).squareRoot() * random.gaussian()
+            guard !missing.contains(i) else { continue }
+            let y = profile + (i >= stepFrom ? step : 0) + sigma * error
+            windows.append(StepTest.Window(day: i / 96, time: Int64(i), index: i, y: y, profile: profile,
+                                           variance: sigma * sigma))
+        }
+        let test = StepTest(windows: windows, dayCount: 2, levelPrior: 1, levelSpread: 0.05, offsetSpread: 0.5,
+                            inflation: (1 + Self.rho) / (1 - Self.rho), lagOneCorrelation: Self.rho, clip: 4)
+        return test.candidates()
+    }
+
+    @Test(arguments: UInt64(1)...8)
+    func withoutAStepTheJumpStatisticStaysWithinNoise(seed: UInt64) {
+        let largest = candidates(step: 0, seed: seed).filter { $0.windows >= 2 }.map(\.jumpZ).max() ?? 0
+        #expect(largest < 4.5, "largest jump z \(largest)")
+    }
+
+    /// A step of about 6.5 window standard deviations, an hour old: its mean excess is not yet clear
+    /// of the noise's slow wander, its jump is.
+    @Test(arguments: UInt64(1)...8)
+    func anAbruptStepShowsInItsJumpBeforeItsMeanExcess(seed: UInt64) throws {
+        let atStart = try #require(candidates(step: 8, seed: seed).first { $0.start == 146 })
+        #expect(atStart.jumpZ >= 5, "jump z \(atStart.jumpZ)")
+        #expect(atStart.z < 5, "z \(atStart.z)")
+    }
+
+    @Test func aStepJustAfterMissingDataHasNoJumpToJudge() throws {
+        // Window 145 is missing: the step from 146 has no window before it to jump from.
+        let candidate = try #require(candidates(step: 6, missing: [145], seed: 3).first { $0.windows == 4 })
+        #expect(candidate.jumpZ == candidate.z)
+    }
+
+    @Test func anOldStepIsJudgedByItsMeanExcessOnly() throws {
+        let old = try #require(candidates(step: 6, stepFrom: 120, seed: 3).first { $0.windows == 30 })
+        #expect(old.jumpZ == old.z)
     }
 }
 

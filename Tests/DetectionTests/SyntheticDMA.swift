@@ -48,6 +48,8 @@ struct SyntheticDMA {
     var meanInflowLps = 100.0
     var relativeNoise = 0.03
     var dayLevelSpread = 0.04
+    /// Lag-one correlation of the demand noise from window to window (real demand wanders).
+    var demandNoiseMemory = 0.0
     var bursts: [Burst] = []
     /// Windows (start times) whose readings never arrive, for any channel.
     var missingWindows: Set<Int64> = []
@@ -89,14 +91,17 @@ struct SyntheticDMA {
         var random = SeededRandom(seed: seed)
         var result: [NormalizedReading] = []
         let slots = Int(Self.day / Self.window)
+        var demandNoise = 0.0
         for day in 0..<days {
             let level = 1 + dayLevelSpread * random.gaussian()
             let weekend = day % 7 >= 5
             for slot in 0..<slots {
+                demandNoise = demandNoiseMemory * demandNoise
+                    + (1 - demandNoiseMemory * demandNoiseMemory).squareRoot() * random.gaussian()
                 let time = Self.origin + Int64(day) * Self.day + Int64(slot) * Self.window
                 let hour = Double(slot) / Double(slots) * 24
                 let demand = meanInflowLps * level * Self.pattern(hour: hour, weekend: weekend)
-                    * (1 + relativeNoise * random.gaussian())
+                    * (1 + relativeNoise * demandNoise)
                 let burst = burstFlow(at: time)
                 let outflow = 12 + 0.3 * random.gaussian()
                 let inflow = demand + burst + outflow

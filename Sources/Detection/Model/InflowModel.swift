@@ -26,6 +26,9 @@ struct InflowModel: Sendable {
     /// Variance inflation of a mean of consecutive windows for their autocorrelation: a mean of
     /// m windows has variance `φ·σ²/m`, not `σ²/m`.
     let segmentInflation: Double
+    /// Lag-one correlation of consecutive windows' errors (0 when not positive): what the step
+    /// test's whitened statistic takes the noise's memory to be.
+    let lagOneCorrelation: Double
     /// Prior of a new day's level (recent days' median) and the spread of day levels.
     let levelPrior: Double
     let levelSpread: Double
@@ -99,7 +102,8 @@ extension InflowModel {
         for day in days { for value in day.values { if let value { total += value; count += 1 } } }
         return InflowModel(slotsPerDay: slotsPerDay, profiles: profiles, fixedFlow: fixed,
                            additiveVariance: noise.additive, relativeVariance: noise.relative,
-                           segmentInflation: noise.inflation, levelPrior: levelPrior, levelSpread: spread,
+                           segmentInflation: noise.inflation, lagOneCorrelation: noise.lagOneCorrelation,
+                           levelPrior: levelPrior, levelSpread: spread,
                            offsetSpread: max(offset, 1e-6),
                            meanInflow: count > 0 ? total / count : 0, trainingDays: days.count)
     }

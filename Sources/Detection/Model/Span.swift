@@ -51,6 +51,7 @@ struct Span {
         }
         return StepTest(windows: adjusted, dayCount: dayCount, levelPrior: model.levelPrior,
                         levelSpread: model.levelSpread, offsetSpread: model.offsetSpread, inflation: model.segmentInflation,
+                        lagOneCorrelation: model.lagOneCorrelation,
                         clip: config.clipSigma)
     }
 }

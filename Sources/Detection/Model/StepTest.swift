@@ -20,6 +20,13 @@
 /// - Because the level is a multiplier, a burst (a constant added flow) that began before the
 ///   span still shows: it raises the quiet hours relatively more than the busy ones.
 ///
+/// Each start is judged twice (`Candidate.z` and `Candidate.jumpZ`): once with the errors
+/// taken as independent, their variance inflated for autocorrelation — the step's mean
+/// excess — and once with them taken as AR(1) with the lag-one correlation learned from
+/// history (generalised least squares on Prais–Winsten-whitened data). Demand noise with
+/// memory wanders slowly, so under the second view an abrupt step is told mostly by its jump
+/// at the start, and stands out within a window or two where its mean excess needs hours.
+///
 /// Each window costs O(span) with running sums; the span is at most two days of windows.
 struct StepTest {
     struct Window: Sendable {
@@ -44,8 +51,13 @@ struct StepTest {
         /// Estimated step (l/s) and its standard error.
         let estimate: Double
         let standardError: Double
-        /// Standardised statistic (robust: from winsorised data), positive for a rise.
+        /// Standardised statistic (robust: from winsorised data), positive for a rise: the
+        /// step's mean excess against its windows' noise, inflated for autocorrelation.
         let z: Double
+        /// The same step judged with the noise taken as autocorrelated (AR(1)): most of the
+        /// evidence for an abrupt step is then its jump at the start, which a slowly wandering
+        /// demand does not make (see `whitened`).
+        let jumpZ: Double
     }
 
     let windows: [Window]
@@ -53,10 +65,14 @@ struct StepTest {
     let levelPrior: Double
     let levelSpread: Double
     let offsetSpread: Double
-    /// Variance inflation for autocorrelated errors (≥ 1).
+    /// Variance inflation for autocorrelated errors (≥ 1), used by `z`.
     let inflation: Double
+    /// Lag-one correlation of consecutive windows' errors, used by `jumpZ` (0: none).
+    let lagOneCorrelation: Double
     /// Winsorising bound in standard deviations: one wild reading cannot make a burst.
     let clip: Double
+    /// `jumpZ` judges steps of at most this many windows.
+    var jumpMaxWindows = 8
 
     /// A day's 2×2 system for (level, offset), with the priors.
     private struct DaySystem {
@@ -79,76 +95,124 @@ struct StepTest {
     /// All candidate starts from `earliest` on (window indices into `windows`).
     func candidates(from earliest: Int = 0) -> [Candidate] {
         guard !windows.isEmpty, earliest < windows.count else { return [] }
-        let weights = windows.map { 1 / (inflation * $0.variance) }
+        let inflated = fits(from: earliest, correlation: 0, inflation: inflation)
+        let whitened = fits(from: earliest, correlation: lagOneCorrelation, inflation: 1)
+        // A jump needs a window before it to jump from, and it speaks for a recent start only.
+        var jumpZ: [Int: Double] = [:]
+        for fit in whitened where continuesRun(fit.start) && windows.count - fit.start <= jumpMaxWindows {
+            jumpZ[fit.start] = fit.z
+        }
+        return inflated.map {
+            Candidate(start: $0.start, windows: windows.count - $0.start, estimate: $0.estimate,
+                      standardError: $0.standardError, z: $0.z, jumpZ: jumpZ[$0.start] ?? $0.z)
+        }
+    }
+
+    /// Whether window `i` directly follows window `i − 1`, on the same day.
+    private func continuesRun(_ i: Int) -> Bool {
+        i > 0 && windows[i - 1].day == windows[i].day && windows[i - 1].index == windows[i].index - 1
+    }
+
+    /// One window's row of the regression once its noise is made white and of unit variance
+    /// (a Prais–Winsten transform): each column minus `ρ` times its value in the previous
+    /// window, over `√(1 − ρ²)`, within runs of consecutive windows of one day; a run's first
+    /// window is only standardised. With `ρ = 0` the rows are the windows divided by their
+    /// standard deviation, and the fit is weighted least squares.
+    private struct Row {
+        var profile = 0.0
+        /// The day's offset column; also the step's column in a window after the step's first.
+        var offset = 0.0
+        /// The step's column in its first window: the whole jump, nothing before it to subtract.
+        var stepFirst = 0.0
+    }
+
+    private func rows(correlation rho: Double, inflation: Double) -> (rows: [Row], transform: ([Double]) -> [Double]) {
+        let sd = windows.map { (inflation * $0.variance).squareRoot() }
+        let scale = rho > 0 ? 1 / (1 - rho * rho).squareRoot() : 1
+        let continues = windows.indices.map { rho > 0 && continuesRun($0) }
+        func transform(_ values: [Double]) -> [Double] {
+            values.indices.map { i in
+                continues[i] ? (values[i] / sd[i] - rho * values[i - 1] / sd[i - 1]) * scale : values[i] / sd[i]
+            }
+        }
+        let profile = transform(windows.map(\.profile))
+        let offset = transform(Array(repeating: 1, count: windows.count))
+        let rows = windows.indices.map { i in
+            Row(profile: profile[i], offset: offset[i], stepFirst: continues[i] ? scale / sd[i] : 1 / sd[i])
+        }
+        return (rows, transform)
+    }
+
+    /// The step fit at every start from `earliest` on, with errors of lag-one correlation
+    /// `rho` and variance inflated by `inflation`.
+    private func fits(from earliest: Int, correlation rho: Double,
+                      inflation: Double) -> [(start: Int, estimate: Double, standardError: Double, z: Double)] {
+        let (rows, transform) = rows(correlation: rho, inflation: inflation)
         let offsetPrecision = 1 / (offsetSpread * offsetSpread)
 
-        // The level prior is made robust (heavy-tailed, as a Student-t prior would be): a day
-        // whose own data put its level far from the prior widens the prior by that distance,
-        // so that an unusual day is taken as unusual rather than as a burst since midnight.
-        var dayLevels = Array(repeating: DaySystem(a: 1e-12, b: 0, d: offsetPrecision, r1: 1e-12 * levelPrior, r2: 0),
-                              count: dayCount)
-        for (i, w) in windows.enumerated() {
-            dayLevels[w.day].a += weights[i] * w.profile * w.profile
-            dayLevels[w.day].b += weights[i] * w.profile
-            dayLevels[w.day].d += weights[i]
-            dayLevels[w.day].r1 += weights[i] * w.profile * w.y
-            dayLevels[w.day].r2 += weights[i] * w.y
-        }
-        let levelPrecisions = dayLevels.map { system -> Double in
-            let distance = system.a > 1e-9 ? system.solution.level - levelPrior : 0
-            return 1 / (levelSpread * levelSpread + distance * distance)
-        }
-
-        func systems(_ values: [Double]) -> [DaySystem] {
+        func systems(_ values: [Double], levelPrecisions: [Double]) -> [DaySystem] {
             var result = levelPrecisions.map {
                 DaySystem(a: $0, b: 0, d: offsetPrecision, r1: levelPrior * $0, r2: 0)
             }
             for (i, w) in windows.enumerated() {
-                let weight = weights[i]
-                result[w.day].a += weight * w.profile * w.profile
-                result[w.day].b += weight * w.profile
-                result[w.day].d += weight
-                result[w.day].r1 += weight * w.profile * values[i]
-                result[w.day].r2 += weight * values[i]
+                let row = rows[i]
+                result[w.day].a += row.profile * row.profile
+                result[w.day].b += row.profile * row.offset
+                result[w.day].d += row.offset * row.offset
+                result[w.day].r1 += row.profile * values[i]
+                result[w.day].r2 += row.offset * values[i]
             }
             return result
         }
 
-        let raw = systems(windows.map(\.y))
-        // Winsorise around each day's no-step fit.
-        let fits = raw.map(\.solution)
-        let clipped = windows.map { w -> Double in
-            let center = fits[w.day].level * w.profile + fits[w.day].offset
+        // The level prior is made robust (heavy-tailed, as a Student-t prior would be): a day
+        // whose own data put its level far from the prior widens the prior by that distance,
+        // so that an unusual day is taken as unusual rather than as a burst since midnight.
+        let y = transform(windows.map(\.y))
+        let levelPrecisions = systems(y, levelPrecisions: Array(repeating: 1e-12, count: dayCount)).map { system -> Double in
+            let distance = system.a > 1e-9 ? system.solution.level - levelPrior : 0
+            return 1 / (levelSpread * levelSpread + distance * distance)
+        }
+        let raw = systems(y, levelPrecisions: levelPrecisions)
+        // Winsorise the observations around each day's no-step fit.
+        let fitted = raw.map(\.solution)
+        let clippedWindows = windows.map { w -> Double in
+            let center = fitted[w.day].level * w.profile + fitted[w.day].offset
             let bound = clip * w.variance.squareRoot()
             return min(max(w.y, center - bound), center + bound)
         }
-        let robust = systems(clipped)
+        let clipped = transform(clippedWindows)
+        let robust = systems(clipped, levelPrecisions: levelPrecisions)
 
-        // Suffix sums per day, walking the start backwards.
+        // Suffix sums per day over the windows after the start, walking the start backwards;
+        // the start's own window enters with its `stepFirst` column.
         var tp = Array(repeating: 0.0, count: dayCount)
         var t1 = Array(repeating: 0.0, count: dayCount)
         var total1 = 0.0, ty = 0.0, tyClipped = 0.0
-        var result: [Candidate] = []
+        var result: [(start: Int, estimate: Double, standardError: Double, z: Double)] = []
         result.reserveCapacity(windows.count - earliest)
         for start in stride(from: windows.count - 1, through: earliest, by: -1) {
-            let w = windows[start]
-            let weight = weights[start]
-            tp[w.day] += weight * w.profile
-            t1[w.day] += weight
-            total1 += weight
-            ty += weight * w.y
-            tyClipped += weight * clipped[start]
-            var information = total1, score = ty, scoreClipped = tyClipped
-            for k in 0..<dayCount where t1[k] != 0 {
-                information -= raw[k].form(tp[k], t1[k], tp[k], t1[k])
-                score -= raw[k].form(tp[k], t1[k], raw[k].r1, raw[k].r2)
-                scoreClipped -= robust[k].form(tp[k], t1[k], robust[k].r1, robust[k].r2)
+            let day = windows[start].day
+            let row = rows[start]
+            let first = row.stepFirst
+            var information = total1 + first * first
+            var score = ty + first * y[start]
+            var scoreClipped = tyClipped + first * clipped[start]
+            for k in 0..<dayCount {
+                let p = tp[k] + (k == day ? first * row.profile : 0)
+                let o = t1[k] + (k == day ? first * row.offset : 0)
+                guard p != 0 || o != 0 else { continue }
+                information -= raw[k].form(p, o, p, o)
+                score -= raw[k].form(p, o, raw[k].r1, raw[k].r2)
+                scoreClipped -= robust[k].form(p, o, robust[k].r1, robust[k].r2)
             }
-            guard information > 1e-9 * total1 else { continue }
-            result.append(Candidate(start: start, windows: windows.count - start,
-                                    estimate: score / information,
-                                    standardError: 1 / information.squareRoot(),
-                                    z: scoreClipped / information.squareRoot()))
+            tp[day] += row.offset * row.profile
+            t1[day] += row.offset * row.offset
+            total1 += row.offset * row.offset
+            ty += row.offset * y[start]
+            tyClipped += row.offset * clipped[start]
+            guard information > 1e-9 * (total1 + first * first) else { continue }
+            result.append((start, score / information, 1 / information.squareRoot(), scoreClipped / information.squareRoot()))
         }
         return result
     }
