@@ -96,10 +96,11 @@ struct StepTest {
     func candidates(from earliest: Int = 0) -> [Candidate] {
         guard !windows.isEmpty, earliest < windows.count else { return [] }
         let inflated = fits(from: earliest, correlation: 0, inflation: inflation)
-        let whitened = fits(from: earliest, correlation: lagOneCorrelation, inflation: 1)
-        // A jump needs a window before it to jump from, and it speaks for a recent start only.
+        // A jump speaks for a recent start only, and needs a window before it to jump from.
+        let whitened = fits(from: max(earliest, windows.count - jumpMaxWindows), correlation: lagOneCorrelation,
+                            inflation: 1)
         var jumpZ: [Int: Double] = [:]
-        for fit in whitened where continuesRun(fit.start) && windows.count - fit.start <= jumpMaxWindows {
+        for fit in whitened where continuesRun(fit.start) {
             jumpZ[fit.start] = fit.z
         }
         return inflated.map {
