@@ -23,12 +23,12 @@ struct InflowModel: Sendable {
     let fixedFlow: Double
     let additiveVariance: Double
     let relativeVariance: Double
-    /// Variance inflation of a mean of consecutive windows for their autocorrelation: a mean of
-    /// m windows has variance `φ·σ²/m`, not `σ²/m`.
-    let segmentInflation: Double
-    /// Lag-one correlation of consecutive windows' errors (0 when not positive): what the step
-    /// test's whitened statistic takes the noise's memory to be.
+    /// Lag-one correlation of consecutive windows' errors (0 when not positive, at most 0.95): what
+    /// the step test's whitened statistic takes the noise's memory to be.
     let lagOneCorrelation: Double
+    /// Variance inflation of a mean of consecutive windows for their autocorrelation: a mean of
+    /// m windows has variance `φ·σ²/m`, not `σ²/m`, with φ = (1 + ρ)/(1 − ρ), at most 6.
+    var segmentInflation: Double { min((1 + lagOneCorrelation) / (1 - lagOneCorrelation), 6) }
     /// Prior of a new day's level (recent days' median) and the spread of day levels.
     let levelPrior: Double
     let levelSpread: Double
@@ -102,8 +102,7 @@ extension InflowModel {
         for day in days { for value in day.values { if let value { total += value; count += 1 } } }
         return InflowModel(slotsPerDay: slotsPerDay, profiles: profiles, fixedFlow: fixed,
                            additiveVariance: noise.additive, relativeVariance: noise.relative,
-                           segmentInflation: noise.inflation, lagOneCorrelation: noise.lagOneCorrelation,
-                           levelPrior: levelPrior, levelSpread: spread,
+                           lagOneCorrelation: noise.lagOneCorrelation, levelPrior: levelPrior, levelSpread: spread,
                            offsetSpread: max(offset, 1e-6),
                            meanInflow: count > 0 ? total / count : 0, trainingDays: days.count)
     }

@@ -106,7 +106,6 @@ extension InflowModel {
     struct Noise {
         var additive: Double
         var relative: Double
-        var inflation: Double
         var lagOneCorrelation: Double
     }
 
@@ -133,9 +132,8 @@ extension InflowModel {
         let (additive, relative) = varianceLaw(samples)
         let standardised = samples.map { $0.error / (additive + relative * $0.expected * $0.expected).squareRoot() }
         let rho = RobustStatistics.lagOneCorrelation(pairs: consecutive.map { (standardised[$0.0], standardised[$0.1]) }) ?? 0
-        let inflation = rho > 0 ? min((1 + rho) / (1 - rho), 6) : 1
         // Capped below 1: a model of errors that never forget would take any drift for a step.
-        return Noise(additive: additive, relative: relative, inflation: inflation, lagOneCorrelation: min(max(rho, 0), 0.95))
+        return Noise(additive: additive, relative: relative, lagOneCorrelation: min(max(rho, 0), 0.95))
     }
 
     /// Fits `variance = a² + b²·expected²` through robust variances of the errors in four
