@@ -75,7 +75,7 @@ public struct BurstDetector: Sendable {
             .filter { $0.windows >= config.minOpenWindows && $0.estimate > 0 && $0.z >= lowest }
         guard !candidates.isEmpty else { return (state, []) }
 
-        var best: (candidate: StepTest.Candidate, pressureZ: Double)?
+        var best: (candidate: StepTest.Candidate, flowZ: Double, pressureZ: Double)?
         for candidate in candidates {
             let pressureZ = judgement.pressureZ(startIndex: judgement.span.windows[candidate.start].index)
             let flowZ = flowEvidence(candidate)
@@ -84,8 +84,8 @@ public struct BurstDetector: Sendable {
             let combined = flowZ >= config.combinedMinimum && pressureZ >= config.combinedMinimum
                 && Self.score(flowZ, pressureZ).squareRoot() >= config.combinedOpenThreshold
             guard alone || corroborated || combined else { continue }
-            if best.map({ Self.score(flowZ, pressureZ) > Self.score(flowEvidence($0.candidate), $0.pressureZ) }) ?? true {
-                best = (candidate, pressureZ)
+            if best.map({ Self.score(flowZ, pressureZ) > Self.score($0.flowZ, $0.pressureZ) }) ?? true {
+                best = (candidate, flowZ, pressureZ)
             }
         }
         guard let best else { return (state, []) }
@@ -94,7 +94,7 @@ public struct BurstDetector: Sendable {
         var burst = OpenBurst(eventID: BurstEventID.make(dma: state.dma, startWindow: start), start: start,
                               flowIncreaseLps: best.candidate.estimate,
                               flowIncreaseStandardError: best.candidate.standardError,
-                              z: flowEvidence(best.candidate), pressureZ: best.pressureZ, openedWindow: judgement.window,
+                              z: best.flowZ, pressureZ: best.pressureZ, openedWindow: judgement.window,
                               publishedStart: start, publishedFlowIncreaseLps: best.candidate.estimate,
                               publishedAreaNodes: [], localisedAtWindows: 0)
         let area = localise(&burst, judgement: &judgement)
@@ -129,20 +129,20 @@ public struct BurstDetector: Sendable {
             let reach = 2 * config.updateStartWindows
             let lastEnd = state.pastBursts.map(\.end).max() ?? .min
             let earliest = span.windows.firstIndex { $0.time >= lastEnd } ?? span.windows.count
-            var refined: (candidate: StepTest.Candidate, pressureZ: Double)?
+            var refined: (candidate: StepTest.Candidate, flowZ: Double, pressureZ: Double)?
             for candidate in test.candidates(from: max(earliest, startPosition - reach))
             where candidate.start <= startPosition + reach && candidate.estimate > 0 {
                 let pressureZ = judgement.pressureZ(startIndex: span.windows[candidate.start].index)
-                if refined.map({ Self.score(flowEvidence(candidate), pressureZ)
-                    > Self.score(flowEvidence($0.candidate), $0.pressureZ) }) ?? true {
-                    refined = (candidate, pressureZ)
+                let flowZ = flowEvidence(candidate)
+                if refined.map({ Self.score(flowZ, pressureZ) > Self.score($0.flowZ, $0.pressureZ) }) ?? true {
+                    refined = (candidate, flowZ, pressureZ)
                 }
             }
             if let refined {
                 burst.start = span.windows[refined.candidate.start].time
                 burst.flowIncreaseLps = refined.candidate.estimate
                 burst.flowIncreaseStandardError = refined.candidate.standardError
-                burst.z = flowEvidence(refined.candidate)
+                burst.z = refined.flowZ
                 burst.pressureZ = refined.pressureZ
             }
         }
