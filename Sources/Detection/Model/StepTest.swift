@@ -56,7 +56,7 @@ struct StepTest {
         let z: Double
         /// The same step judged with the noise taken as autocorrelated (AR(1)): most of the
         /// evidence for an abrupt step is then its jump at the start, which a slowly wandering
-        /// demand does not make (see `whitened`).
+        /// demand does not make (see the type's comment).
         let jumpZ: Double
     }
 
@@ -144,10 +144,12 @@ struct StepTest {
         return (rows, transform)
     }
 
+    /// One start's step: estimate (l/s), its standard error and its robust z.
+    private typealias Fit = (start: Int, estimate: Double, standardError: Double, z: Double)
+
     /// The step fit at every start from `earliest` on, with errors of lag-one correlation
     /// `rho` and variance inflated by `inflation`.
-    private func fits(from earliest: Int, correlation rho: Double,
-                      inflation: Double) -> [(start: Int, estimate: Double, standardError: Double, z: Double)] {
+    private func fits(from earliest: Int, correlation rho: Double, inflation: Double) -> [Fit] {
         let (rows, transform) = rows(correlation: rho, inflation: inflation)
         let offsetPrecision = 1 / (offsetSpread * offsetSpread)
 
@@ -190,7 +192,7 @@ struct StepTest {
         var tp = Array(repeating: 0.0, count: dayCount)
         var t1 = Array(repeating: 0.0, count: dayCount)
         var total1 = 0.0, ty = 0.0, tyClipped = 0.0
-        var result: [(start: Int, estimate: Double, standardError: Double, z: Double)] = []
+        var result: [Fit] = []
         result.reserveCapacity(windows.count - earliest)
         for start in stride(from: windows.count - 1, through: earliest, by: -1) {
             let day = windows[start].day
