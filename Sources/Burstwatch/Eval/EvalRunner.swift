@@ -30,7 +30,10 @@ public struct EvalRunner: Sendable {
         let windowMicros = config.windowSeconds * 1_000_000
         let dmas = scenario.registry.dmaNames
         let localiser = scenario.network.map { Localiser(network: $0, graph: NetworkGraph(model: $0)) }
-        let detector = BurstDetector(config: config, localiser: localiser)
+        // One detector per DMA, each localising within its own DMA.
+        let detectors = dmas.map { dma in
+            BurstDetector(config: config, localiser: localiser?.restricted(toDMA: dma, registry: scenario.registry))
+        }
         var histories = dmas.map { DMAHistory(dma: $0, registry: scenario.registry, windowSeconds: config.windowSeconds) }
         var states = dmas.map { DetectorState(dma: $0) }
         let dmaIndex = Dictionary(uniqueKeysWithValues: dmas.enumerated().map { ($1, $0) })
@@ -64,7 +67,7 @@ public struct EvalRunner: Sendable {
             }
             if window >= evaluateFrom {
                 for index in dmas.indices {
-                    let (state, published) = detector.step(states[index], window: window, history: histories[index])
+                    let (state, published) = detectors[index].step(states[index], window: window, history: histories[index])
                     states[index] = state
                     events.append(contentsOf: published)
                     stepped += 1

@@ -92,11 +92,14 @@ public struct EvalScore: Sendable {
                          dmaMonths: Double(run.dmas.count) * max(days, 0) / 30)
     }
 
-    /// The DMA of a network node: the DMA of the logger nearest to it along the pipes (a
-    /// scenario does not say which node belongs to which DMA). With one DMA, that one.
+    /// The DMA of a network node: the one whose metered boundary closes around it
+    /// (`DMARegion`), else the DMA of the logger nearest to it along the pipes (a scenario
+    /// does not say which node belongs to which DMA). With one DMA, that one.
     static func dmaOf(node: String, scenario: Scenario, graph: NetworkGraph?, dmas: [String]) -> String? {
         if dmas.count == 1 { return dmas[0] }
         guard let graph, let source = graph.model.nodeIndex(node) else { return nil }
+        let enclosing = dmas.filter { DMARegion(dma: $0, registry: scenario.registry, graph: graph)?.contains[source] == true }
+        if enclosing.count == 1 { return enclosing[0] }
         let distances = graph.shortestDistances(from: source)
         var best: (dma: String, distance: Double)?
         for spec in scenario.registry.channels {

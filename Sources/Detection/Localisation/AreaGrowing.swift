@@ -8,8 +8,10 @@ import WaterNetwork
 struct AreaGrowing {
     let graph: NetworkGraph
 
-    /// Nodes in the order they were added, starting with `start`.
-    func grow(from start: Int, probabilities: [Double], coverage: Double, maxPipeLengthM: Double) -> [Int] {
+    /// Nodes in the order they were added, starting with `start`; only nodes `within` marks
+    /// (nil: any node).
+    func grow(from start: Int, probabilities: [Double], coverage: Double, maxPipeLengthM: Double,
+              within allowed: [Bool]? = nil) -> [Int] {
         let links = graph.model.links
         var inArea = [Bool](repeating: false, count: graph.nodeCount)
         var onFrontier = [Bool](repeating: false, count: graph.nodeCount)
@@ -33,7 +35,8 @@ struct AreaGrowing {
             inArea[node] = true
             area.append(node)
             covered += probabilities[node]
-            for neighbour in graph.neighbours(of: node) where !inArea[neighbour.node] && !onFrontier[neighbour.node] {
+            for neighbour in graph.neighbours(of: node)
+            where !inArea[neighbour.node] && !onFrontier[neighbour.node] && allowed?[neighbour.node] != false {
                 onFrontier[neighbour.node] = true
                 frontier.append(neighbour.node)
             }

@@ -1,3 +1,4 @@
+import Readings
 import WaterNetwork
 
 /// Finds where in the network a burst most likely is, from the pressure drops the
@@ -15,11 +16,16 @@ import WaterNetwork
 /// 3. The area grows from the best node through its most likely neighbours until it holds
 ///    most of the probability, within a cap on pipe length (`AreaGrowing`). Weak evidence
 ///    gives flat probabilities and so a large area: the uncertainty is shown, not hidden.
+///
+/// On a network of several DMAs, `restricted(to:)` gives the localiser of one DMA: only its
+/// junctions are candidates, the area never leaves it, and the cap is a share of its pipes.
 public struct Localiser: Sendable {
     public let network: NetworkModel
     public let graph: NetworkGraph
     public let settings: LocalisationSettings
-    private let candidates: [Int]
+    /// The DMA searched; nil: the whole network.
+    public private(set) var region: DMARegion?
+    private var candidates: [Int]
     /// Factorised once per network, only when the method needs it.
     private let hydraulics: LinearHydraulicSignature?
     private let operatingPoint: OperatingPointSignature?
@@ -45,6 +51,23 @@ public struct Localiser: Sendable {
             ? OperatingPointSignature(network: network, linear: linear) : nil
     }
 
+    /// What the area's size limits are shares of: the DMA's pipes, or the network's.
+    private var searchedPipeLengthM: Double { region?.pipeLengthM ?? graph.totalPipeLengthM }
+
+    /// The same localiser searching only `region` (signatures are shared, not recomputed).
+    public func restricted(to region: DMARegion) -> Localiser {
+        var copy = self
+        copy.region = region
+        copy.candidates = candidates.filter { region.contains[$0] }
+        return copy
+    }
+
+    /// The localiser of `dma`, on the region its meters close (`DMARegion`); this one
+    /// unchanged when the registry does not place the DMA in the network.
+    public func restricted(toDMA dma: String, registry: LoggerRegistry) -> Localiser {
+        DMARegion(dma: dma, registry: registry, graph: graph).map { restricted(to: $0) } ?? self
+    }
+
     /// `flowIncreaseLps` is not needed by the correlation method (it is blind to the
     /// burst's size by design); it is part of the interface for model-based methods.
     public func localise(evidence: [PressureEvidence], flowIncreaseLps: Double) -> AreaOfInterest {
@@ -59,11 +82,12 @@ public struct Localiser: Sendable {
         let start = settings.seedNeighbourhoodShare > 0
             ? AreaSeed(graph: graph).centre(
                 probabilities: probabilities,
-                neighbourhoodPipeLengthM: settings.seedNeighbourhoodShare * graph.totalPipeLengthM, fallback: peak)
+                neighbourhoodPipeLengthM: settings.seedNeighbourhoodShare * searchedPipeLengthM, fallback: peak)
             : peak
         let area = AreaGrowing(graph: graph).grow(
             from: start, probabilities: probabilities, coverage: settings.coverage,
-            maxPipeLengthM: settings.maxShareOfPipeLength * graph.totalPipeLengthM)
+            maxPipeLengthM: settings.maxShareOfPipeLength * searchedPipeLengthM,
+            within: region?.contains)
         return AreaDescription(network: network).describe(area: area, probabilities: probabilities)
     }
 
