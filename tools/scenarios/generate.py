@@ -51,7 +51,9 @@ def parser() -> argparse.ArgumentParser:
     burst.add_argument("--min-burst-pressure-m", type=float, default=10.0,
                        help="drawn burst nodes never fall below this pressure without burst (10)")
     sensors = p.add_argument_group("loggers")
-    sensors.add_argument("--pressure-loggers", type=int, help="count (default: sqrt(junctions), 3-20)")
+    sensors.add_argument("--pressure-loggers", type=int, help="count (default: sqrt(junctions), 3-20, per DMA)")
+    sensors.add_argument("--dmas", type=int, default=1,
+                         help="DMAs to divide the network into, every link between two metered (1)")
     sensors.add_argument("--flow-unit", choices=sorted(writer.FLOW_UNITS), default="l/s")
     sensors.add_argument("--pressure-unit", choices=sorted(writer.PRESSURE_UNITS), default="m")
     sensors.add_argument("--flow-noise-pct", type=_range, default=(0.5, 1.0),
@@ -83,7 +85,7 @@ def config_from(args: argparse.Namespace) -> ScenarioConfig:
         history_days=args.history_days, after_days=args.after_days, burst=not args.no_burst,
         burst_size_pct=args.burst_size_pct, burst_node=args.burst_node, burst_start=args.burst_start,
         burst_duration_h=args.burst_duration_h, min_burst_pressure_m=args.min_burst_pressure_m,
-        pressure_loggers=args.pressure_loggers, flow_unit=args.flow_unit, pressure_unit=args.pressure_unit,
+        pressure_loggers=args.pressure_loggers, dmas=args.dmas, flow_unit=args.flow_unit, pressure_unit=args.pressure_unit,
         flow_noise_pct=args.flow_noise_pct, pressure_noise_m=args.pressure_noise_m,
         pressure_bias_m=args.pressure_bias_m, missing_share=args.missing_share,
         outage_probability=args.outage_probability, late_share=args.late_share,

@@ -228,3 +228,57 @@ def test_suite_lists_enough_scenarios_over_enough_networks():
         assert 1.0 <= e["burst_size_pct"] <= 20.0
     bands = {e["band"] for e in bursts}
     assert bands == {"<2 %", "2-4 %", "4-10 %", "10-20 %"}
+
+
+@pytest.fixture(scope="module")
+def divided(tmp_path_factory):
+    folder = str(tmp_path_factory.mktemp("scenarios") / "net3-divided")
+    config = ScenarioConfig(network="Net3", seed=11, out=folder, history_days=2, after_days=1,
+                            burst_size_pct=10.0, dmas=2)
+    return generate(config)
+
+
+def test_a_divided_network_meters_each_dma_on_its_own(divided):
+    rows = read_registry(divided.folder)
+    assert {r["dma"] for r in rows} == {"DMA-1", "DMA-2"}
+    for dma in ("DMA-1", "DMA-2"):
+        assert {r["quantity"] for r in rows if r["dma"] == dma} == {"flow", "pressure"}, dma
+    # A link between the two DMAs is read into one and out of the other.
+    by_link: dict[str, list[dict]] = {}
+    for r in rows:
+        if r["quantity"] == "flow":
+            by_link.setdefault(r["element"], []).append(r)
+    shared = [meters for meters in by_link.values() if len(meters) == 2]
+    assert shared, "the two DMAs touch"
+    for a, b in shared:
+        assert {a["dma"], b["dma"]} == {"DMA-1", "DMA-2"} and int(a["sign"]) == -int(b["sign"])
+
+    # Each DMA's signed meter sum is what its own junctions draw, plus the leak if it is there.
+    readings = read_drop(divided.folder)
+    burst_node = divided.truth["bursts"][0]["node"]
+    burst_dma = next(name for name, junctions in divided.dma_junctions.items() if burst_node in junctions)
+    for dma, consumer in divided.dma_consumer_lps.items():
+        meters = [(r["logger_id"], int(r["sign"])) for r in rows if r["quantity"] == "flow" and r["dma"] == dma]
+        within, compared = 0, 0
+        for k, moment in enumerate(divided.times):
+            stamp = writer.iso(moment)
+            if not all((m, stamp) in readings for m, _ in meters):
+                continue
+            values = [float(readings[(m, stamp)]) for m, _ in meters]
+            signed = sum(sign * v for (_, sign), v in zip(meters, values))
+            tolerance = 4 * np.sqrt(sum((0.01 * v) ** 2 for v in values)) + 0.001 * len(values)
+            expected = consumer[k] + (divided.leak_lps[k] if dma == burst_dma else 0.0)
+            compared += 1
+            within += abs(signed - expected) <= tolerance
+        assert compared > 200 and within / compared > 0.99, dma
+    # The burst's size is a share of its own DMA's mean inflow, not of the whole network's.
+    history = 2 * 96
+    own = float(divided.dma_consumer_lps[burst_dma][:history].mean())
+    assert divided.mean_demand_lps == pytest.approx(own)
+    assert own < 0.95 * float(divided.consumer_lps[:history].mean())
+    # No junction is in two DMAs, and each DMA has its own pressure loggers.
+    every = [j for junctions in divided.dma_junctions.values() for j in junctions]
+    assert len(every) == len(set(every))
+    for r in rows:
+        if r["quantity"] == "pressure":
+            assert r["element"] in divided.dma_junctions[r["dma"]], r

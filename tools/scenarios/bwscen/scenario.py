@@ -12,6 +12,7 @@ import tempfile
 import time
 import zlib
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 
@@ -48,6 +49,9 @@ class ScenarioConfig:
     # None: the burst lasts to the end of the scenario.
     burst_duration_h: float | None = None
     pressure_loggers: int | None = None
+    # DMAs the network is divided into (placement.split_dma); the burst's size is a share of
+    # its own DMA's mean inflow.
+    dmas: int = 1
     flow_noise_pct: tuple[float, float] = (0.5, 1.0)
     pressure_noise_m: float = 0.03
     pressure_bias_m: float = 0.05
@@ -86,6 +90,9 @@ class ScenarioResult:
     file_count: int
     seconds: float
     warnings: list[str]
+    # Per DMA (by name): its junctions, and what they draw besides the leak (l/s per step).
+    dma_junctions: dict[str, list[str]] = field(default_factory=dict)
+    dma_consumer_lps: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def stream(seed: int, purpose: str) -> np.random.Generator:
@@ -113,8 +120,9 @@ def generate(config: ScenarioConfig) -> ScenarioResult:
     sim = _simulate(config, spec, start)
     warnings = sim.warnings + _balance_warnings(name, sim)
 
-    channels = [writer.Channel(m.logger_id, "flow", m.link, m.sign, config.flow_unit) for m in sim.meters]
-    channels += [writer.Channel(p.logger_id, "pressure", p.node, None, config.pressure_unit) for p in sim.loggers]
+    channels = [writer.Channel(m.logger_id, "flow", m.link, m.sign, config.flow_unit, m.dma) for m in sim.meters]
+    channels += [writer.Channel(p.logger_id, "pressure", p.node, None, config.pressure_unit, p.dma)
+                 for p in sim.loggers]
     clean = np.hstack([sim.run.link_flows, sim.run.node_pressures])
     files, observed = writer.plan_files(
         clean, channels, stream(config.seed, "sensors"),
@@ -130,7 +138,9 @@ def generate(config: ScenarioConfig) -> ScenarioResult:
     writer.write_folder(config.out, spec.inp_path, channels, scenario, truth, files, start, STEP_S)
     return ScenarioResult(name, config.out, spec.name, start, times, channels, clean, observed, sim.consumer_lps,
                           sim.run.leak_lps, truth, sim.mean_demand_lps, sim.imbalance, len(files),
-                          time.monotonic() - began, warnings)
+                          time.monotonic() - began, warnings,
+                          {placement.dma_name(i): part for i, part in enumerate(sim.parts)},
+                          {placement.dma_name(i): c for i, c in enumerate(sim.part_consumer_lps)})
 
 
 @dataclass
@@ -140,15 +150,25 @@ class _Simulation:
     leak: hydraulics.LeakPlan | None
     run: hydraulics.RunResult
     consumer_lps: np.ndarray
+    # The burst's DMA's mean consumption over the history (the whole DMA's without a burst).
     mean_demand_lps: float
     warnings: list[str]
+    # Per DMA: its junctions and what they draw besides the leak, l/s per step.
+    parts: list[list[str]] = field(default_factory=list)
+    part_consumer_lps: list[np.ndarray] = field(default_factory=list)
 
     @property
     def imbalance(self) -> float:
-        """Largest |signed meter sum - consumption - leak|, as a share of the mean demand."""
-        signs = np.array([m.sign for m in self.meters], dtype=float)
-        net_inflow = self.run.link_flows @ signs
-        return float(np.abs(net_inflow - self.consumer_lps - self.run.leak_lps).max() / max(self.mean_demand_lps, 1e-9))
+        """Largest |signed meter sum - consumption - leak| of any DMA, as a share of that
+        DMA's mean demand."""
+        worst = 0.0
+        for index, (part, consumer) in enumerate(zip(self.parts, self.part_consumer_lps)):
+            name = placement.dma_name(index)
+            signs = np.array([m.sign if m.dma == name else 0 for m in self.meters], dtype=float)
+            leak = self.run.leak_lps if self.leak is not None and self.leak.node in part else 0.0
+            mean = max(self.mean_demand_lps if len(self.parts) == 1 else float(consumer.mean()), 1e-9)
+            worst = max(worst, float(np.abs(self.run.link_flows @ signs - consumer - leak).max() / mean))
+        return worst
 
 
 def _simulate(config: ScenarioConfig, spec: networks.NetworkSpec, start: dt.datetime) -> _Simulation:
@@ -165,7 +185,6 @@ def _simulate(config: ScenarioConfig, spec: networks.NetworkSpec, start: dt.date
     mean_demand_lps = float(consumer_lps[:history_steps].mean())
 
     dma = placement.dma_junctions(wn, set(plan.junction_demand))
-    meters = placement.flow_meters(wn, dma)
     warnings: list[str] = []
     with tempfile.TemporaryDirectory(prefix="bwscen-") as scratch:
         inp_path = hydraulics.write_model(wn, scratch)
@@ -175,20 +194,48 @@ def _simulate(config: ScenarioConfig, spec: networks.NetworkSpec, start: dt.date
         lowest = hydraulics.screen_pressures(inp_path, dma, hours=screened_hours, skip_hours=WARMUP_DAYS * 24)
         lowest = dict(zip(dma, lowest))
         # Loggers sit at consumers' connections that keep some pressure.
-        fit_for_logger = [j for j in dma if j in plan.junction_demand and lowest[j] > 0.0]
-        count = config.pressure_loggers
-        if count is None:
-            count = placement.default_pressure_logger_count(len(dma))
-        loggers = placement.pressure_loggers(wn, count, fit_for_logger, stream(config.seed, "pressure-loggers"))
+        fit_for_logger = {j for j in dma if j in plan.junction_demand and lowest[j] > 0.0}
+        parts = placement.split_dma(wn, dma, config.dmas, [j for j in dma if j in fit_for_logger],
+                                    stream(config.seed, "dmas"))
+        meters: list[placement.FlowMeter] = []
+        for index, part in enumerate(parts):
+            meters += placement.flow_meters(wn, part, placement.dma_name(index), len(meters) + 1)
+        loggers = _place_pressure_loggers(config, wn, parts, fit_for_logger)
+        part_consumer_lps = [consumer_lps] if len(parts) == 1 else \
+            [sum(plan.demand_at(j)[warmup:] for j in part) * 1000.0 for part in parts]
 
         leak = None
         if config.burst:
-            leak = _plan_leak(config, start, lowest, mean_demand_lps, history_steps, steps, warnings)
+            # The size is a share of the mean inflow of the burst's own DMA.
+            def history_mean_of(node: str) -> float:
+                part = next(index for index, junctions in enumerate(parts) if node in junctions)
+                return float(part_consumer_lps[part][:history_steps].mean())
+            leak = _plan_leak(config, start, lowest, mean_demand_lps if len(parts) == 1 else history_mean_of,
+                              history_steps, steps, warnings)
+            mean_demand_lps = history_mean_of(leak.node) if len(parts) > 1 else mean_demand_lps
         consumer_at_leak = plan.demand_at(leak.node) * 1000.0 if leak else None
         run = hydraulics.run(inp_path, steps, [m.link for m in meters], [p.node for p in loggers],
                              leak, consumer_at_leak, warmup_steps=warmup)
     warnings += _summarise_engine_warnings(run.warnings)
-    return _Simulation(meters, loggers, leak, run, consumer_lps, mean_demand_lps, warnings)
+    return _Simulation(meters, loggers, leak, run, consumer_lps, mean_demand_lps, warnings, parts, part_consumer_lps)
+
+
+def _place_pressure_loggers(config: ScenarioConfig, wn, parts: list[list[str]],
+                            fit: set[str]) -> list[placement.PressureLogger]:
+    """Each DMA gets its own loggers, as many as its size calls for (a count given in the
+    configuration is shared out by size), numbered across all DMAs."""
+    loggers: list[placement.PressureLogger] = []
+    rng = stream(config.seed, "pressure-loggers")
+    junctions = sum(len(part) for part in parts)
+    for index, part in enumerate(parts):
+        count = config.pressure_loggers
+        if count is None:
+            count = placement.default_pressure_logger_count(len(part))
+        elif len(parts) > 1:
+            count = max(1, round(count * len(part) / junctions))
+        loggers += placement.pressure_loggers(wn, count, [j for j in part if j in fit], rng,
+                                              placement.dma_name(index), len(loggers) + 1)
+    return loggers
 
 
 def _balance_warnings(name: str, sim: _Simulation) -> list[str]:
@@ -227,8 +274,11 @@ def _truth(sim: _Simulation, times: list[dt.datetime]) -> dict:
     return truth
 
 
-def _plan_leak(config: ScenarioConfig, start: dt.datetime, lowest: dict[str, float], mean_demand_lps: float,
-               history_steps: int, steps: int, warnings: list[str]) -> hydraulics.LeakPlan:
+def _plan_leak(config: ScenarioConfig, start: dt.datetime, lowest: dict[str, float],
+               mean_demand_lps: float | Callable[[str], float], history_steps: int, steps: int,
+               warnings: list[str]) -> hydraulics.LeakPlan:
+    """`mean_demand_lps`: what the size is a share of, or a function giving it for the node
+    (the mean inflow of the node's own DMA)."""
     rng = stream(config.seed, "burst")
     size_pct = config.burst_size_pct
     if size_pct is None:
@@ -257,7 +307,8 @@ def _plan_leak(config: ScenarioConfig, start: dt.datetime, lowest: dict[str, flo
     end_step = steps
     if config.burst_duration_h is not None:
         end_step = min(steps, start_step + max(1, int(round(config.burst_duration_h * 3600 / STEP_S))))
-    return hydraulics.LeakPlan(node, start_step, end_step, size_pct / 100.0 * mean_demand_lps)
+    mean = mean_demand_lps(node) if callable(mean_demand_lps) else mean_demand_lps
+    return hydraulics.LeakPlan(node, start_step, end_step, size_pct / 100.0 * mean)
 
 
 def _summarise_engine_warnings(messages: tuple[str, ...]) -> list[str]:

@@ -29,6 +29,7 @@ class Channel:
     element: str
     sign: int | None
     unit: str
+    dma: str = DMA
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ def write_folder(folder: str, network_inp: str, channels: list[Channel], scenari
     lines = ["logger_id,channel,quantity,element,dma,sign,unit"]
     for c in channels:
         sign = "" if c.sign is None else str(c.sign)
-        lines.append(f"{c.logger_id},{c.quantity},{c.quantity},{c.element},{DMA},{sign},{c.unit}")
+        lines.append(f"{c.logger_id},{c.quantity},{c.quantity},{c.element},{c.dma},{sign},{c.unit}")
     _write_text(os.path.join(folder, "loggers.csv"), "\n".join(lines) + "\n")
     _write_text(os.path.join(folder, "scenario.json"), _json(scenario))
     _write_text(os.path.join(folder, "truth.json"), _json(truth))
