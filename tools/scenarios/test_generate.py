@@ -120,12 +120,12 @@ def test_values_have_logger_decimals_and_few_files_are_missing(scenario):
     assert 0.85 * expected <= len(readings) <= expected
 
 
-def test_signed_flow_sum_is_consumption_plus_leak_within_meter_noise(scenario):
-    rows = read_registry(scenario.folder)
-    readings = read_drop(scenario.folder)
+def share_within_meter_noise(result, rows: list[dict], readings: dict, expected: np.ndarray) -> tuple[float, int]:
+    """Share of the complete steps at which the signed sum of the meters in `rows` is
+    `expected` (l/s per step) within meter noise, and how many steps were compared."""
     meters = [(r["logger_id"], int(r["sign"])) for r in rows if r["quantity"] == "flow"]
     within, compared = 0, 0
-    for k, moment in enumerate(scenario.times):
+    for k, moment in enumerate(result.times):
         stamp = writer.iso(moment)
         if not all((m, stamp) in readings for m, _ in meters):
             continue
@@ -134,9 +134,15 @@ def test_signed_flow_sum_is_consumption_plus_leak_within_meter_noise(scenario):
         # Each meter is off by at most 1 % (1 s.d.) plus its rounding; allow 4 s.d.
         tolerance = 4 * np.sqrt(sum((0.01 * v) ** 2 for v in values)) + 0.001 * len(values)
         compared += 1
-        within += abs(signed - (scenario.consumer_lps[k] + scenario.leak_lps[k])) <= tolerance
+        within += abs(signed - expected[k]) <= tolerance
+    return within / max(compared, 1), compared
+
+
+def test_signed_flow_sum_is_consumption_plus_leak_within_meter_noise(scenario):
+    share, compared = share_within_meter_noise(scenario, read_registry(scenario.folder), read_drop(scenario.folder),
+                                               scenario.consumer_lps + scenario.leak_lps)
     assert compared > 200
-    assert within / compared > 0.99
+    assert share > 0.99
 
 
 def test_truth_is_the_leak_the_simulation_applied(scenario, twin_without_burst):
@@ -258,19 +264,9 @@ def test_a_divided_network_meters_each_dma_on_its_own(divided):
     burst_node = divided.truth["bursts"][0]["node"]
     burst_dma = next(name for name, junctions in divided.dma_junctions.items() if burst_node in junctions)
     for dma, consumer in divided.dma_consumer_lps.items():
-        meters = [(r["logger_id"], int(r["sign"])) for r in rows if r["quantity"] == "flow" and r["dma"] == dma]
-        within, compared = 0, 0
-        for k, moment in enumerate(divided.times):
-            stamp = writer.iso(moment)
-            if not all((m, stamp) in readings for m, _ in meters):
-                continue
-            values = [float(readings[(m, stamp)]) for m, _ in meters]
-            signed = sum(sign * v for (_, sign), v in zip(meters, values))
-            tolerance = 4 * np.sqrt(sum((0.01 * v) ** 2 for v in values)) + 0.001 * len(values)
-            expected = consumer[k] + (divided.leak_lps[k] if dma == burst_dma else 0.0)
-            compared += 1
-            within += abs(signed - expected) <= tolerance
-        assert compared > 200 and within / compared > 0.99, dma
+        expected = consumer + (divided.leak_lps if dma == burst_dma else 0.0)
+        share, compared = share_within_meter_noise(divided, [r for r in rows if r["dma"] == dma], readings, expected)
+        assert compared > 200 and share > 0.99, dma
     # The burst's size is a share of its own DMA's mean inflow, not of the whole network's.
     history = 2 * 96
     own = float(divided.dma_consumer_lps[burst_dma][:history].mean())
