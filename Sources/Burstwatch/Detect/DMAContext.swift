@@ -18,13 +18,13 @@ final class DMAContext {
     /// How far back each load re-reads, to pick up readings that arrived late.
     private let overlapMicros: Int64
 
-    /// `localiser`: on the network the DMA's loggers name, shared with the other DMAs of
-    /// that network (it is narrowed here to this DMA's region); nil when none is registered.
+    /// `localiser`: on the network the DMA's loggers name, searching this DMA's region
+    /// (`Localiser.restricted(toDMA:registry:)`); nil when no network is registered.
     init(dma: String, registry: LoggerRegistry, localiser: Localiser?, config: DetectorConfig, overlapSeconds: Int64) {
         self.dma = dma
         channels = registry.channels(inDMA: dma)
         history = DMAHistory(dma: dma, channels: channels, windowSeconds: config.windowSeconds)
-        detector = BurstDetector(config: config, localiser: localiser?.restricted(toDMA: dma, registry: registry))
+        detector = BurstDetector(config: config, localiser: localiser)
         overlapMicros = overlapSeconds * 1_000_000
         maxHistoryMicros = Int64(config.maxHistoryDays + 3) * 86_400_000_000
     }

@@ -179,16 +179,23 @@ public final class DetectService {
     private func context(for dma: String, database: PGConnection) throws -> DMAContext {
         if let context = contexts[dma] { return context }
         let store = RegistryStore(connection: database)
-        let context = DMAContext(dma: dma, registry: try store.loadRegistry(),
-                                     localiser: try localiser(for: dma, store: store),
-                                     config: options.config, overlapSeconds: connections.settings.graceSeconds)
+        let registry = try store.loadRegistry()
+        let networks = try store.networkNames(forDMAs: Set(registry.dmaNames))
+        var localiser: Localiser?
+        if let network = networks[dma], let shared = try self.localiser(named: network, store: store) {
+            // Only the meters of DMAs on the same network bound its regions: another
+            // network's link ids name nothing here, or the wrong pipe.
+            let sameNetwork = try LoggerRegistry(channels: registry.channels.filter { networks[$0.dma] == network })
+            localiser = shared.restricted(toDMA: dma, registry: sameNetwork)
+        }
+        let context = DMAContext(dma: dma, registry: registry, localiser: localiser,
+                                 config: options.config, overlapSeconds: connections.settings.graceSeconds)
         contexts[dma] = context
         return context
     }
 
-    /// The localiser on the network the DMA's loggers name; nil when none is registered.
-    private func localiser(for dma: String, store: RegistryStore) throws -> Localiser? {
-        guard let name = try store.networkNames(forDMAs: [dma])[dma] else { return nil }
+    /// The localiser on a registered network, shared by its DMAs; nil when it is not stored.
+    private func localiser(named name: String, store: RegistryStore) throws -> Localiser? {
         if let localiser = localisers[name] { return localiser }
         guard let inp = try store.networkINP(named: name) else { return nil }
         let model = try INPReader.parse(inp, fileName: "registered network \(name)")
