@@ -153,9 +153,11 @@ class _Simulation:
     # The burst's DMA's mean consumption over the history (the whole DMA's without a burst).
     mean_demand_lps: float
     warnings: list[str]
-    # Per DMA: its junctions and what they draw besides the leak, l/s per step.
+    # Per DMA: its junctions, what they draw besides the leak (l/s per step), and the mean of
+    # that over the history.
     parts: list[list[str]] = field(default_factory=list)
     part_consumer_lps: list[np.ndarray] = field(default_factory=list)
+    part_mean_lps: list[float] = field(default_factory=list)
 
     @property
     def imbalance(self) -> float:
@@ -166,7 +168,7 @@ class _Simulation:
             name = placement.dma_name(index)
             signs = np.array([m.sign if m.dma == name else 0 for m in self.meters], dtype=float)
             leak = self.run.leak_lps if self.leak is not None and self.leak.node in part else 0.0
-            mean = max(self.mean_demand_lps if len(self.parts) == 1 else float(consumer.mean()), 1e-9)
+            mean = max(self.part_mean_lps[index], 1e-9)
             worst = max(worst, float(np.abs(self.run.link_flows @ signs - consumer - leak).max() / mean))
         return worst
 
@@ -201,23 +203,26 @@ def _simulate(config: ScenarioConfig, spec: networks.NetworkSpec, start: dt.date
         for index, part in enumerate(parts):
             meters += placement.flow_meters(wn, part, placement.dma_name(index), len(meters) + 1)
         loggers = _place_pressure_loggers(config, wn, parts, fit_for_logger)
+        # One DMA draws the plan's total as it is (summing its junctions again would change the
+        # last bits, and the files of a seed must not change).
         part_consumer_lps = [consumer_lps] if len(parts) == 1 else \
             [sum(plan.demand_at(j)[warmup:] for j in part) * 1000.0 for part in parts]
+        part_mean_lps = [float(consumer[:history_steps].mean()) for consumer in part_consumer_lps]
+
+        def mean_inflow_of(node: str) -> float:
+            """The history's mean inflow of the DMA that holds `node`."""
+            return part_mean_lps[next(index for index, junctions in enumerate(parts) if node in junctions)]
 
         leak = None
         if config.burst:
-            # The size is a share of the mean inflow of the burst's own DMA.
-            def history_mean_of(node: str) -> float:
-                part = next(index for index, junctions in enumerate(parts) if node in junctions)
-                return float(part_consumer_lps[part][:history_steps].mean())
-            leak = _plan_leak(config, start, lowest, mean_demand_lps if len(parts) == 1 else history_mean_of,
-                              history_steps, steps, warnings)
-            mean_demand_lps = history_mean_of(leak.node) if len(parts) > 1 else mean_demand_lps
+            leak = _plan_leak(config, start, lowest, mean_inflow_of, history_steps, steps, warnings)
+            mean_demand_lps = mean_inflow_of(leak.node)
         consumer_at_leak = plan.demand_at(leak.node) * 1000.0 if leak else None
         run = hydraulics.run(inp_path, steps, [m.link for m in meters], [p.node for p in loggers],
                              leak, consumer_at_leak, warmup_steps=warmup)
     warnings += _summarise_engine_warnings(run.warnings)
-    return _Simulation(meters, loggers, leak, run, consumer_lps, mean_demand_lps, warnings, parts, part_consumer_lps)
+    return _Simulation(meters, loggers, leak, run, consumer_lps, mean_demand_lps, warnings, parts, part_consumer_lps,
+                       part_mean_lps)
 
 
 def _place_pressure_loggers(config: ScenarioConfig, wn, parts: list[list[str]],
@@ -275,10 +280,9 @@ def _truth(sim: _Simulation, times: list[dt.datetime]) -> dict:
 
 
 def _plan_leak(config: ScenarioConfig, start: dt.datetime, lowest: dict[str, float],
-               mean_demand_lps: float | Callable[[str], float], history_steps: int, steps: int,
+               mean_inflow_of: Callable[[str], float], history_steps: int, steps: int,
                warnings: list[str]) -> hydraulics.LeakPlan:
-    """`mean_demand_lps`: what the size is a share of, or a function giving it for the node
-    (the mean inflow of the node's own DMA)."""
+    """`mean_inflow_of(node)`: what the size is a share of, the mean inflow of the node's own DMA."""
     rng = stream(config.seed, "burst")
     size_pct = config.burst_size_pct
     if size_pct is None:
@@ -307,8 +311,7 @@ def _plan_leak(config: ScenarioConfig, start: dt.datetime, lowest: dict[str, flo
     end_step = steps
     if config.burst_duration_h is not None:
         end_step = min(steps, start_step + max(1, int(round(config.burst_duration_h * 3600 / STEP_S))))
-    mean = mean_demand_lps(node) if callable(mean_demand_lps) else mean_demand_lps
-    return hydraulics.LeakPlan(node, start_step, end_step, size_pct / 100.0 * mean)
+    return hydraulics.LeakPlan(node, start_step, end_step, size_pct / 100.0 * mean_inflow_of(node))
 
 
 def _summarise_engine_warnings(messages: tuple[str, ...]) -> list[str]:
