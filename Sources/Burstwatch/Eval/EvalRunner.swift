@@ -21,6 +21,8 @@ public struct EvalRunner: Sendable {
         public var dmas: [String]
         /// Mean net inflow of each DMA over the burst-free history (l/s), for sizing bursts.
         public var meanInflowByDMA: [String: Double]
+        /// Where each DMA is in the network (`DMARegion`); none for a DMA the network does not place.
+        public var regionByDMA: [String: DMARegion]
         public var firstEvaluatedWindow: Int64
         public var endOfData: Int64
         public var localised: Bool
@@ -30,9 +32,13 @@ public struct EvalRunner: Sendable {
         let windowMicros = config.windowSeconds * 1_000_000
         let dmas = scenario.registry.dmaNames
         let localiser = scenario.network.map { Localiser(network: $0, graph: NetworkGraph(model: $0)) }
+        var regions: [String: DMARegion] = [:]
+        for dma in dmas {
+            if let localiser { regions[dma] = DMARegion(dma: dma, registry: scenario.registry, graph: localiser.graph) }
+        }
         // One detector per DMA, each localising within its own DMA.
         let detectors = dmas.map { dma in
-            BurstDetector(config: config, localiser: localiser?.restricted(toDMA: dma, registry: scenario.registry))
+            BurstDetector(config: config, localiser: regions[dma].flatMap { localiser?.restricted(to: $0) } ?? localiser)
         }
         var histories = dmas.map { DMAHistory(dma: $0, registry: scenario.registry, windowSeconds: config.windowSeconds) }
         var states = dmas.map { DetectorState(dma: $0) }
@@ -40,7 +46,7 @@ public struct EvalRunner: Sendable {
 
         let readings = scenario.readings
         guard let first = readings.first, let last = readings.last else {
-            return Run(events: [], windowsStepped: 0, dmas: dmas, meanInflowByDMA: [:],
+            return Run(events: [], windowsStepped: 0, dmas: dmas, meanInflowByDMA: [:], regionByDMA: regions,
                        firstEvaluatedWindow: scenario.info.historyUntil, endOfData: scenario.info.historyUntil,
                        localised: localiser != nil)
         }
@@ -78,7 +84,7 @@ public struct EvalRunner: Sendable {
         if meanInflow.isEmpty {
             for (index, dma) in dmas.enumerated() { meanInflow[dma] = Self.meanInflow(histories[index]) }
         }
-        return Run(events: events, windowsStepped: stepped, dmas: dmas, meanInflowByDMA: meanInflow,
+        return Run(events: events, windowsStepped: stepped, dmas: dmas, meanInflowByDMA: meanInflow, regionByDMA: regions,
                    firstEvaluatedWindow: evaluateFrom, endOfData: lastWindow + windowMicros,
                    localised: localiser != nil)
     }

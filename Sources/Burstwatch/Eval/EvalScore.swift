@@ -48,7 +48,7 @@ public struct EvalScore: Sendable {
     public static func score(run: EvalRunner.Run, scenario: Scenario, truth: ScenarioTruth) -> EvalScore {
         let graph = scenario.network.map { NetworkGraph(model: $0) }
         var bursts = truth.bursts.sorted { $0.start < $1.start }.map { burst -> BurstScore in
-            let dma = dmaOf(node: burst.node, scenario: scenario, graph: graph, dmas: run.dmas)
+            let dma = dmaOf(node: burst.node, scenario: scenario, graph: graph, dmas: run.dmas, regions: run.regionByDMA)
             let mean = dma.flatMap { run.meanInflowByDMA[$0] }
             return BurstScore(node: burst.node, start: burst.start, sizeLps: burst.sizeLitresPerSecond,
                               sizeShare: mean.flatMap { $0 > 0 ? burst.sizeLitresPerSecond / $0 : nil }, dma: dma)
@@ -93,12 +93,13 @@ public struct EvalScore: Sendable {
     }
 
     /// The DMA of a network node: the one whose metered boundary closes around it
-    /// (`DMARegion`), else the DMA of the logger nearest to it along the pipes (a scenario
+    /// (`regions`), else the DMA of the logger nearest to it along the pipes (a scenario
     /// does not say which node belongs to which DMA). With one DMA, that one.
-    static func dmaOf(node: String, scenario: Scenario, graph: NetworkGraph?, dmas: [String]) -> String? {
+    static func dmaOf(node: String, scenario: Scenario, graph: NetworkGraph?, dmas: [String],
+                      regions: [String: DMARegion]) -> String? {
         if dmas.count == 1 { return dmas[0] }
         guard let graph, let source = graph.model.nodeIndex(node) else { return nil }
-        let enclosing = dmas.filter { DMARegion(dma: $0, registry: scenario.registry, graph: graph)?.contains[source] == true }
+        let enclosing = dmas.filter { regions[$0]?.contains[source] == true }
         if enclosing.count == 1 { return enclosing[0] }
         let distances = graph.shortestDistances(from: source)
         var best: (dma: String, distance: Double)?
