@@ -8,9 +8,14 @@ import Readings
 /// detector only ever receives the history up to the window it judges.
 public struct EvalRunner: Sendable {
     public var config: DetectorConfig
+    /// What each DMA's detector localises with, given the DMA and the localiser eval built
+    /// for it; nil: that localiser. For measurement, e.g. recording the evidence.
+    public var localising: (@Sendable (_ dma: String, _ localiser: Localiser) -> any BurstLocalising)?
 
-    public init(config: DetectorConfig = .default) {
+    public init(config: DetectorConfig = .default,
+                localising: (@Sendable (_ dma: String, _ localiser: Localiser) -> any BurstLocalising)? = nil) {
         self.config = config
+        self.localising = localising
     }
 
     public struct Run: Sendable {
@@ -38,7 +43,8 @@ public struct EvalRunner: Sendable {
         }
         // One detector per DMA, each localising within its own DMA.
         let detectors = dmas.map { dma in
-            BurstDetector(config: config, localiser: regions[dma].flatMap { localiser?.restricted(to: $0) } ?? localiser)
+            let own = regions[dma].flatMap { localiser?.restricted(to: $0) } ?? localiser
+            return BurstDetector(config: config, localiser: own.map { own in localising?(dma, own) ?? own })
         }
         var histories = dmas.map { DMAHistory(dma: $0, registry: scenario.registry, windowSeconds: config.windowSeconds) }
         var states = dmas.map { DetectorState(dma: $0) }
