@@ -85,15 +85,10 @@ private func registry(extra: [ChannelSpec] = []) throws -> LoggerRegistry {
         let localiser = Localiser(network: network, graph: graph).restricted(toDMA: "A", registry: registry)
         let region = try #require(localiser.region)
         let loggers = registry.channels(inDMA: "A", quantity: .pressure)
-        let rows = LinearHydraulicSignature(network: network)
-            .variants(loggerNodes: loggers.map { network.nodeIndex($0.element)! }, nodeCount: network.nodes.count)[0]
-        let burstIndex = network.nodeIndex(burst)!
-        let evidence = loggers.enumerated().map { position, spec in
-            PressureEvidence(loggerID: spec.loggerID, nodeID: spec.element,
-                             dropM: 2 * rows[position][burstIndex] / rows.map { $0[burstIndex] }.max()! + 0.3,
-                             sigmaM: 0.02)
-        }
-        let area = localiser.localise(evidence: evidence, flowIncreaseLps: 5)
+        let sized = modelEvidence(network: network, burst: burst, loggerNodes: loggers.map(\.element), sigmaM: 0.02,
+                                  seed: 1, rows: OperatingPointSignature(network: network))
+        let evidence = sized.evidence
+        let area = localiser.localise(evidence: evidence, flowIncreaseLps: sized.flowLps)
         #expect(area.nodes.contains(burst))
         #expect(area.nodes.allSatisfy { $0.hasPrefix("A") })
         #expect(localiser.burstProbabilities(evidence: evidence).indices.allSatisfy {

@@ -6,7 +6,7 @@ import WaterNetwork
 // MARK: - Test networks and evidence
 
 /// SplitMix64: seeded, so every failure reproduces.
-private struct SeededGenerator: RandomNumberGenerator {
+struct SeededGenerator: RandomNumberGenerator {
     var state: UInt64
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
@@ -68,32 +68,43 @@ private func syntheticEvidence(network: NetworkModel, graph: NetworkGraph, burst
     }
 }
 
-/// Drops as the linearised hydraulic model predicts them (scaled so the largest is
-/// `sizeM`), plus a shared offset and noise. Checks the scoring and area growing on the
-/// physics that method assumes; `WNTRSignatures` checks it against EPANET's.
-private func modelEvidence(network: NetworkModel, burst: String, loggerNodes: [String], sizeM: Double = 2,
-                           offsetM: Double = 0.3, sigmaM: Double, seed: UInt64,
-                           rows model: OperatingPointSignature? = nil) -> [PressureEvidence] {
+/// Evidence and the burst flow that goes with it.
+struct SizedEvidence {
+    var evidence: [PressureEvidence]
+    var flowLps: Double
+}
+
+/// Drops as a hydraulic signature predicts them (scaled so the largest is `sizeM`), plus a
+/// shared offset and noise. Checks the scoring and area growing on the physics that method
+/// assumes; `WNTRSignatures` checks it against EPANET's. With the operating point's
+/// signature (metres per m³/s) the flow is the one that causes those drops; with the
+/// linear one, whose size is not checked, a nominal 5 l/s.
+func modelEvidence(network: NetworkModel, burst: String, loggerNodes: [String], sizeM: Double = 2,
+                   offsetM: Double = 0.3, sigmaM: Double, seed: UInt64,
+                   rows model: OperatingPointSignature? = nil) -> SizedEvidence {
     var random = SeededGenerator(state: seed)
     let loggers = loggerNodes.map { network.nodeIndex($0)! }
     let rows = model?.variants(loggerNodes: loggers, nodeCount: network.nodes.count)[0]
         ?? LinearHydraulicSignature(network: network).variants(loggerNodes: loggers, nodeCount: network.nodes.count)[0]
     let burstIndex = network.nodeIndex(burst)!
     let largest = rows.map { $0[burstIndex] }.max()!
-    return loggerNodes.enumerated().map { position, node in
+    let evidence = loggerNodes.enumerated().map { position, node in
         let drop = sizeM * rows[position][burstIndex] / largest + offsetM + sigmaM * random.gaussian()
         return PressureEvidence(loggerID: "PL\(position)", nodeID: node, dropM: drop, sigmaM: sigmaM)
     }
+    return SizedEvidence(evidence: evidence, flowLps: model == nil ? 5 : 1000 * sizeM / largest)
 }
 
 /// Evidence shaped the way `method` expects bursts to show.
 private func matchedEvidence(_ method: SignatureMethod, network: NetworkModel, graph: NetworkGraph, burst: String,
                              loggerNodes: [String], decayM: Double = 300, sigmaM: Double,
-                             seed: UInt64) -> [PressureEvidence] {
+                             seed: UInt64) -> SizedEvidence {
     switch method {
     case .distanceDecay:
-        return syntheticEvidence(network: network, graph: graph, burst: burst, loggerNodes: loggerNodes,
-                                 decayM: decayM, sigmaM: sigmaM, seed: seed)
+        return SizedEvidence(evidence: syntheticEvidence(network: network, graph: graph, burst: burst,
+                                                         loggerNodes: loggerNodes, decayM: decayM, sigmaM: sigmaM,
+                                                         seed: seed),
+                             flowLps: 5)
     case .linearHydraulics:
         return modelEvidence(network: network, burst: burst, loggerNodes: loggerNodes, sigmaM: sigmaM, seed: seed)
     case .operatingPoint, .operatingPointOrLinear:
@@ -118,7 +129,7 @@ private func isConnected(_ area: AreaOfInterest, in network: NetworkModel) -> Bo
     return reached == members
 }
 
-private func net3() throws -> NetworkModel {
+func net3() throws -> NetworkModel {
     // DetectionTests has no resources of its own; the fixture lives with the Network tests.
     let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../NetworkTests/Fixtures/net3.inp").standardizedFileURL
@@ -126,7 +137,7 @@ private func net3() throws -> NetworkModel {
 }
 
 /// The ten pressure loggers of the development scenarios (loggers.csv).
-private let net3LoggerNodes = ["229", "101", "131", "166", "125", "219", "145", "205", "115", "15"]
+let net3LoggerNodes = ["229", "101", "131", "166", "125", "219", "145", "205", "115", "15"]
 
 // MARK: - Localiser behaviour
 
@@ -142,9 +153,9 @@ private let net3LoggerNodes = ["229", "101", "131", "166", "125", "219", "145", 
     @Test(arguments: SignatureMethod.allCases, ["J3_6", "J7_2", "J6_7"])
     func areaHoldsTheBurstAndIsConnectedAndSmall(method: SignatureMethod, burst: String) {
         let localiser = Localiser(network: network, graph: graph, settings: LocalisationSettings(method: method))
-        let evidence = matchedEvidence(method, network: network, graph: graph, burst: burst,
-                                       loggerNodes: gridLoggerNodes, sigmaM: 0.02, seed: 7)
-        let area = localiser.localise(evidence: evidence, flowIncreaseLps: 5)
+        let sized = matchedEvidence(method, network: network, graph: graph, burst: burst,
+                                    loggerNodes: gridLoggerNodes, sigmaM: 0.02, seed: 7)
+        let area = localiser.localise(evidence: sized.evidence, flowIncreaseLps: sized.flowLps)
         #expect(area.nodes.contains(burst), "\(method): \(area.nodes)")
         #expect(isConnected(area, in: network))
         #expect(area.pipeLengthM <= 0.10 * graph.totalPipeLengthM)
@@ -162,10 +173,9 @@ private let net3LoggerNodes = ["229", "101", "131", "166", "125", "219", "145", 
     @Test(arguments: SignatureMethod.allCases)
     func noEvidenceGivesALargerAreaButNeverAnEmptyOne(method: SignatureMethod) {
         let localiser = Localiser(network: network, graph: graph, settings: LocalisationSettings(method: method))
-        let strong = localiser.localise(
-            evidence: matchedEvidence(method, network: network, graph: graph, burst: "J3_6",
-                                      loggerNodes: gridLoggerNodes, sigmaM: 0.02, seed: 11),
-            flowIncreaseLps: 5)
+        let sized = matchedEvidence(method, network: network, graph: graph, burst: "J3_6",
+                                    loggerNodes: gridLoggerNodes, sigmaM: 0.02, seed: 11)
+        let strong = localiser.localise(evidence: sized.evidence, flowIncreaseLps: sized.flowLps)
         let silent = gridLoggerNodes.map { PressureEvidence(loggerID: $0, nodeID: $0, dropM: 0, sigmaM: 0.05) }
         let withinNoise = gridLoggerNodes.enumerated().map {
             PressureEvidence(loggerID: $1, nodeID: $1, dropM: 0.01 * Double($0 % 3 - 1), sigmaM: 0.05)
@@ -189,10 +199,12 @@ private let net3LoggerNodes = ["229", "101", "131", "166", "125", "219", "145", 
         for wrong in gridLoggerNodes.indices {
             var hits = 0
             for seed in 1...20 as ClosedRange<UInt64> {
-                var evidence = matchedEvidence(method, network: network, graph: graph, burst: "J3_6",
-                                               loggerNodes: gridLoggerNodes, sigmaM: 0.02, seed: seed)
-                evidence[wrong].dropM += 0.6
-                if localiser.localise(evidence: evidence, flowIncreaseLps: 5).nodes.contains("J3_6") { hits += 1 }
+                var sized = matchedEvidence(method, network: network, graph: graph, burst: "J3_6",
+                                            loggerNodes: gridLoggerNodes, sigmaM: 0.02, seed: seed)
+                sized.evidence[wrong].dropM += 0.6
+                if localiser.localise(evidence: sized.evidence, flowIncreaseLps: sized.flowLps).nodes.contains("J3_6") {
+                    hits += 1
+                }
             }
             #expect(hits >= 16, "\(method), wrong logger \(gridLoggerNodes[wrong]): \(hits) of 20")
         }
@@ -209,7 +221,7 @@ private let net3LoggerNodes = ["229", "101", "131", "166", "125", "219", "145", 
         #expect(localiser.localise(evidence: evidence, flowIncreaseLps: 5) == clean)
     }
 
-    @Test func blindToBurstSizeAndToADropAllLoggersShare() {
+    @Test func theSameAreaWhenDropsAndFlowScaleTogetherOrAllLoggersShareADrop() {
         let localiser = Localiser(network: network, graph: graph)
         let evidence = syntheticEvidence(network: network, graph: graph, burst: "J7_2", loggerNodes: gridLoggerNodes,
                                          decayM: 300, sigmaM: 0.02, seed: 9)
@@ -251,9 +263,9 @@ private let net3LoggerNodes = ["229", "101", "131", "166", "125", "219", "145", 
         var hits = 0
         for seed in 1...20 as ClosedRange<UInt64> {
             // Decay scale: about the spacing of the loggers along the pipes.
-            let evidence = matchedEvidence(method, network: network, graph: graph, burst: burst,
-                                           loggerNodes: net3LoggerNodes, decayM: 2_000, sigmaM: 0.05, seed: seed)
-            let area = localiser.localise(evidence: evidence, flowIncreaseLps: 15)
+            let sized = matchedEvidence(method, network: network, graph: graph, burst: burst,
+                                        loggerNodes: net3LoggerNodes, decayM: 2_000, sigmaM: 0.05, seed: seed)
+            let area = localiser.localise(evidence: sized.evidence, flowIncreaseLps: sized.flowLps)
             if area.nodes.contains(burst) { hits += 1 }
             #expect(isConnected(area, in: network))
             #expect(area.pipeLengthM <= 0.10 * graph.totalPipeLengthM || area.pipes.count == 1)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// How the localiser predicts a burst's pressure signature at the loggers.
 ///
 /// On Net3 with its ten scenario loggers and drops simulated by EPANET (a 15 l/s burst
@@ -75,11 +77,23 @@ public struct LocalisationSettings: Sendable, Equatable {
     /// The area grows from the centre of the neighbourhood of this share of the pipe
     /// length that holds the most probability (`AreaSeed`); 0: from the most probable node.
     public var seedNeighbourhoodShare: Double
+    /// How far (natural log) the burst size a candidate's fit implies may stray from the
+    /// measured flow increase before it counts against the candidate (`CandidateScoring`);
+    /// nil: the size is free, only the drop's shape counts. Applies to the operating-point
+    /// signature, whose drops are in metres per m³/s, and to the linear one rescaled to it.
+    ///
+    /// ln 3, a factor of 3: on the suite's bursts the operating point's implied size was
+    /// within a factor of 3 of the measured flow wherever the drops stood out of the noise
+    /// (Net1, Net3, Net6; ky4 0.2 to 3); tried 0.8, 1.1 and 1.5, the burst node's median
+    /// rank was lowest at 1.1 (tools/EVAL_RESULTS.md, session 6).
+    public var burstSizeSpread: Double?
 
     public init(method: SignatureMethod = .operatingPointOrLinear, coverage: Double = 0.9,
                 maxShareOfPipeLength: Double = 0.10, lengthScaleFactors: [Double] = [0.25, 0.5, 1, 2],
-                modelErrorShare: Double? = nil, seedNeighbourhoodShare: Double = 0.05) {
+                modelErrorShare: Double? = nil, seedNeighbourhoodShare: Double = 0.05,
+                burstSizeSpread: Double? = log(3)) {
         self.seedNeighbourhoodShare = seedNeighbourhoodShare
+        self.burstSizeSpread = burstSizeSpread
         self.method = method
         self.modelErrorShare = modelErrorShare
         self.coverage = coverage

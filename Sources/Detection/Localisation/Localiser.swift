@@ -10,9 +10,10 @@ import WaterNetwork
 ///    (by default `OperatingPointSignature` and `LinearHydraulicSignature` as alternatives,
 ///    or one of them, or `DistanceDecaySignature`).
 /// 2. Each candidate is scored by how well its signature explains the observed drops,
-///    up to an unknown size and a shared offset (`CandidateScoring`), and the scores
-///    become probabilities whose spread comes from the evidence's noise plus the
-///    signature model's own error.
+///    up to a size and a shared offset (`CandidateScoring`); with a hydraulic signature
+///    the size must also agree with the burst's measured flow. The scores become
+///    probabilities whose spread comes from the evidence's noise plus the signature
+///    model's own error.
 /// 3. The area grows from the best node through its most likely neighbours until it holds
 ///    most of the probability, within a cap on pipe length (`AreaGrowing`). Weak evidence
 ///    gives flat probabilities and so a large area: the uncertainty is shown, not hidden.
@@ -77,7 +78,7 @@ public struct Localiser: Sendable {
         }
         let observations = LoggerObservations(evidence: evidence, network: network)
         let distances = DistanceTable(graph: graph, sources: observations.nodes)
-        let probabilities = probabilities(observations, distances: distances)
+        let probabilities = probabilities(observations, distances: distances, flowIncreaseLps: flowIncreaseLps)
         let peak = mostLikelyNode(probabilities, observations: observations, distances: distances)
         let start = settings.seedNeighbourhoodShare > 0
             ? AreaSeed(graph: graph).centre(
@@ -92,14 +93,24 @@ public struct Localiser: Sendable {
     }
 
     /// The probability that the burst is at each node (index = node index; 0 for
-    /// non-candidates). For comparing methods and for diagnostics.
-    public func burstProbabilities(evidence: [PressureEvidence]) -> [Double] {
+    /// non-candidates). For comparing methods and for diagnostics. `flowIncreaseLps` 0:
+    /// the burst's size is unknown and not checked.
+    public func burstProbabilities(evidence: [PressureEvidence], flowIncreaseLps: Double = 0) -> [Double] {
         let observations = LoggerObservations(evidence: evidence, network: network)
-        return probabilities(observations, distances: DistanceTable(graph: graph, sources: observations.nodes))
+        return probabilities(observations, distances: DistanceTable(graph: graph, sources: observations.nodes),
+                             flowIncreaseLps: flowIncreaseLps)
     }
 
-    private func probabilities(_ observations: LoggerObservations, distances: DistanceTable) -> [Double] {
+    private func probabilities(_ observations: LoggerObservations, distances: DistanceTable,
+                               flowIncreaseLps: Double) -> [Double] {
         let variants: [[[Double]]]
+        var sizeChecks: [CandidateScoring.SizeCheck?] = []
+        // The operating point's drops are metres per m³/s of outflow: the size its fit
+        // should find is the burst's flow.
+        let sized = settings.burstSizeSpread.flatMap { spread in
+            flowIncreaseLps > 0 && flowIncreaseLps.isFinite
+                ? CandidateScoring.SizeCheck(expectedSlope: flowIncreaseLps / 1000, spread: spread) : nil
+        }
         switch settings.method {
         case .distanceDecay:
             let signature = DistanceDecaySignature(distances: distances, loggerNodes: observations.nodes,
@@ -109,19 +120,49 @@ public struct Localiser: Sendable {
             variants = hydraulics?.variants(loggerNodes: observations.nodes, nodeCount: network.nodes.count) ?? []
         case .operatingPoint:
             variants = operatingPoint?.variants(loggerNodes: observations.nodes, nodeCount: network.nodes.count) ?? []
+            sizeChecks = [operatingPoint?.fallbackReason == nil ? sized : nil]
         case .operatingPointOrLinear:
             // An operating point that did not solve falls back on the linear signature,
             // which is here already: not scored twice.
             let solved = operatingPoint?.fallbackReason == nil
-            variants = (solved ? operatingPoint?.variants(loggerNodes: observations.nodes, nodeCount: network.nodes.count) ?? [] : [])
-                + (hydraulics?.variants(loggerNodes: observations.nodes, nodeCount: network.nodes.count) ?? [])
+            let atOperatingPoint = solved
+                ? operatingPoint?.variants(loggerNodes: observations.nodes, nodeCount: network.nodes.count) ?? [] : []
+            let linear = hydraulics?.variants(loggerNodes: observations.nodes, nodeCount: network.nodes.count) ?? []
+            variants = atOperatingPoint + linear
+            if let sized, let reference = atOperatingPoint.first, let rows = linear.first {
+                // The linear signature's conductances are set at a typical velocity, not at
+                // the real flows, so its units are off by a network-wide factor: rescaled to
+                // the operating point's by the median ratio of their drop ranges.
+                let scale = Self.medianRangeRatio(reference, to: rows, candidates: candidates)
+                sizeChecks = [sized, scale.map { CandidateScoring.SizeCheck(expectedSlope: sized.expectedSlope * $0,
+                                                                             spread: sized.spread) }]
+            }
         }
         let sigmas = observations.sigmasWithModelError(
             share: settings.modelErrorShare ?? settings.method.typicalModelError)
         let misfits = CandidateScoring.misfits(drops: observations.dropsM, sigmas: sigmas,
                                                variants: variants, candidates: candidates,
-                                               nodeCount: network.nodes.count)
+                                               nodeCount: network.nodes.count, sizeChecks: sizeChecks)
         return CandidateScoring.probabilities(misfits: misfits, loggerCount: observations.count)
+    }
+
+    /// Median over candidates of the range over loggers of `reference` over that of `rows`
+    /// (both `[k][n]`): the factor that takes `rows` to `reference`'s units. Nil when no
+    /// candidate has a range in both.
+    static func medianRangeRatio(_ reference: [[Double]], to rows: [[Double]], candidates: [Int]) -> Double? {
+        var ratios: [Double] = []
+        for node in candidates {
+            var low = (Double.infinity, Double.infinity), high = (-Double.infinity, -Double.infinity)
+            for k in rows.indices {
+                low = (min(low.0, reference[k][node]), min(low.1, rows[k][node]))
+                high = (max(high.0, reference[k][node]), max(high.1, rows[k][node]))
+            }
+            let a = high.0 - low.0, b = high.1 - low.1
+            if a > 0 && b > 0 && a.isFinite && b.isFinite { ratios.append(a / b) }
+        }
+        guard !ratios.isEmpty else { return nil }
+        ratios.sort()
+        return ratios[ratios.count / 2]
     }
 
     /// The most probable node; among equals (e.g. no evidence at all) the one closest on

@@ -1,0 +1,163 @@
+import Burstwatch
+@testable import Detection
+import Foundation
+import Readings
+import Testing
+import WaterNetwork
+
+/// Measurement, not a check: what the localiser is given on the eval suite, and how well it
+/// does with it, so that localisation can be compared without re-running detection.
+///
+/// 1. `BURSTWATCH_TRACE_SUITE=/tmp/bw-suite BURSTWATCH_TRACE=/tmp/trace.jsonl swift test
+///    --filter LocalisationTrace/record` runs the detector over every scenario with a burst and
+///    writes each DMA's last localisation input (evidence and flow) as one JSON line.
+/// 2. `BURSTWATCH_TRACE=/tmp/trace.jsonl swift test --filter LocalisationTrace/score` localises
+///    those inputs again and prints, per burst, whether the node is in the area, the area's
+///    share and the burst node's rank (the probability of the nodes more likely than it),
+///    then the totals. BURSTWATCH_TRACE_DETAIL=SCENARIO prints that burst's signatures;
+///    BURSTWATCH_TRACE_METHOD, _SIZE_SPREAD (a number, or "off"), _MODEL_ERROR, _CAP,
+///    _COVERAGE and _SEED override `LocalisationSettings`; BURSTWATCH_TRACE_DIR is the suite
+///    (default /tmp/bw-suite).
+/// The record is the input of the area each burst's DMA published last, as `burstwatch eval`
+/// scores it; re-localised with other settings, the figures approximate eval's.
+@Suite struct LocalisationTrace {
+    struct Record: Codable {
+        var scenario: String
+        var dma: String
+        var burstNode: String
+        var flowIncreaseLps: Double
+        var loggers: [String]
+        var nodes: [String]
+        var drops: [Double]
+        var sigmas: [Double]
+    }
+
+    final class Recorder: BurstLocalising, @unchecked Sendable {
+        let inner: Localiser
+        let lock = NSLock()
+        var calls: [(flow: Double, evidence: [PressureEvidence], area: [String])] = []
+
+        init(_ inner: Localiser) { self.inner = inner }
+
+        func localise(evidence: [PressureEvidence], flowIncreaseLps: Double) -> AreaOfInterest {
+            let area = inner.localise(evidence: evidence, flowIncreaseLps: flowIncreaseLps)
+            lock.withLock { calls.append((flowIncreaseLps, evidence, area.nodes)) }
+            return area
+        }
+    }
+
+    final class Recorders: @unchecked Sendable {
+        let lock = NSLock()
+        var byDMA: [String: Recorder] = [:]
+        func make(_ dma: String, _ localiser: Localiser) -> any BurstLocalising {
+            let recorder = Recorder(localiser)
+            lock.withLock { byDMA[dma] = recorder }
+            return recorder
+        }
+    }
+
+    static let environment = ProcessInfo.processInfo.environment
+
+    @Test(.enabled(if: environment["BURSTWATCH_TRACE_SUITE"] != nil && environment["BURSTWATCH_TRACE"] != nil))
+    func record() throws {
+        let suite = Self.environment["BURSTWATCH_TRACE_SUITE"]!
+        let names = try FileManager.default.contentsOfDirectory(atPath: suite).sorted()
+        var lines: [String] = []
+        for name in names {
+            let folder = suite + "/" + name
+            guard FileManager.default.fileExists(atPath: folder + "/truth.json") else { continue }
+            let scenario = try ScenarioLoader.load(folder: folder)
+            guard let burst = scenario.truth?.bursts.first, let network = scenario.network else { continue }
+            let recorders = Recorders()
+            let run = EvalRunner(localising: { recorders.make($0, $1) }).run(scenario)
+            guard let node = network.nodeIndex(burst.node),
+                  let dma = run.dmas.first(where: { run.regionByDMA[$0]?.contains[node] ?? true }),
+                  let published = run.events.last(where: { $0.dma == dma && $0.areaOfInterest != nil })?.areaOfInterest,
+                  let last = recorders.byDMA[dma]?.calls.last(where: { $0.area == published.nodes }) else { continue }
+            let record = Record(scenario: name, dma: dma, burstNode: burst.node, flowIncreaseLps: last.flow,
+                                loggers: last.evidence.map(\.loggerID), nodes: last.evidence.map(\.nodeID),
+                                drops: last.evidence.map(\.dropM), sigmas: last.evidence.map(\.sigmaM))
+            lines.append(String(decoding: try JSONEncoder().encode(record), as: UTF8.self))
+            print("recorded \(name): \(last.evidence.count) loggers, \(last.flow) l/s")
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: Self.environment["BURSTWATCH_TRACE"]!,
+                                                         atomically: true, encoding: .utf8)
+    }
+
+    @Test(.enabled(if: environment["BURSTWATCH_TRACE_SUITE"] == nil && environment["BURSTWATCH_TRACE"] != nil))
+    func score() throws {
+        let suite = Self.environment["BURSTWATCH_TRACE_DIR"] ?? "/tmp/bw-suite"
+        let text = try String(contentsOfFile: Self.environment["BURSTWATCH_TRACE"]!, encoding: .utf8)
+        let records = try text.split(separator: "\n").map { try JSONDecoder().decode(Record.self, from: Data($0.utf8)) }
+        var cache: [String: (Localiser, LoggerRegistry)] = [:]
+        var inArea = 0, shares: [Double] = [], ranks: [Double] = []
+        for record in records {
+            let folder = suite + "/" + record.scenario
+            let networkText = try String(contentsOfFile: folder + "/network.inp", encoding: .utf8)
+            let registryText = try String(contentsOfFile: folder + "/loggers.csv", encoding: .utf8)
+            let key = String(networkText.hashValue) + registryText
+            let (base, registry) = try cache[key] ?? {
+                let network = try INPReader.parse(networkText)
+                var settings = LocalisationSettings()
+                if let method = Self.environment["BURSTWATCH_TRACE_METHOD"].flatMap(SignatureMethod.init(rawValue:)) {
+                    settings.method = method
+                }
+                if let spread = Self.environment["BURSTWATCH_TRACE_SIZE_SPREAD"] { settings.burstSizeSpread = Double(spread) }
+                settings.modelErrorShare = Self.environment["BURSTWATCH_TRACE_MODEL_ERROR"].flatMap(Double.init)
+                if let cap = Self.environment["BURSTWATCH_TRACE_CAP"].flatMap(Double.init) { settings.maxShareOfPipeLength = cap }
+                if let coverage = Self.environment["BURSTWATCH_TRACE_COVERAGE"].flatMap(Double.init) { settings.coverage = coverage }
+                if let seed = Self.environment["BURSTWATCH_TRACE_SEED"].flatMap(Double.init) { settings.seedNeighbourhoodShare = seed }
+                let made = (Localiser(network: network, graph: NetworkGraph(model: network), settings: settings),
+                            try LoggerRegistry.parse(csv: registryText))
+                cache[key] = made
+                return made
+            }()
+            let localiser = base.restricted(toDMA: record.dma, registry: registry)
+            let evidence = record.loggers.indices.map {
+                PressureEvidence(loggerID: record.loggers[$0], nodeID: record.nodes[$0], dropM: record.drops[$0],
+                                 sigmaM: record.sigmas[$0])
+            }
+            let area = localiser.localise(evidence: evidence, flowIncreaseLps: record.flowIncreaseLps)
+            let probabilities = localiser.burstProbabilities(evidence: evidence, flowIncreaseLps: record.flowIncreaseLps)
+            let node = base.network.nodeIndex(record.burstNode)!
+            let rank = probabilities.reduce(0) { $1 > probabilities[node] ? $0 + $1 : $0 }
+            let hit = area.nodes.contains(record.burstNode)
+            let share = area.pipeLengthM / base.graph.totalPipeLengthM
+            inArea += hit ? 1 : 0
+            shares.append(share)
+            ranks.append(rank)
+            if Self.environment["BURSTWATCH_TRACE_DETAIL"] == record.scenario {
+                Self.detail(localiser: localiser, evidence: evidence, probabilities: probabilities, truth: node)
+            }
+            let strongest = record.loggers.indices.map { record.drops[$0] / record.sigmas[$0] }.max() ?? 0
+            print(String(format: "%-10@ %-6@ in area %@  share %5.1f %%  rank %.3f  loggers %2d  flow %6.2f  max z %5.1f",
+                         record.scenario, record.burstNode, hit ? "yes" : "no ", share * 100, rank,
+                         record.loggers.count, record.flowIncreaseLps, strongest))
+        }
+        let sortedShares = shares.sorted(), sortedRanks = ranks.sorted()
+        print(String(format: "in area %d/%d, area share median %.1f %%, rank median %.3f mean %.3f",
+                     inArea, records.count, sortedShares[sortedShares.count / 2] * 100,
+                     sortedRanks[sortedRanks.count / 2], ranks.reduce(0, +) / Double(ranks.count)))
+    }
+
+    /// The burst node's and the most likely nodes' signatures against the observed drops.
+    static func detail(localiser: Localiser, evidence: [PressureEvidence], probabilities: [Double], truth: Int) {
+        let network = localiser.network
+        let observations = LoggerObservations(evidence: evidence, network: network)
+        let linear = LinearHydraulicSignature(network: network)
+        let operating = OperatingPointSignature(network: network, linear: linear)
+        let rows = operating.variants(loggerNodes: observations.nodes, nodeCount: network.nodes.count)
+            + linear.variants(loggerNodes: observations.nodes, nodeCount: network.nodes.count)
+        let top = probabilities.indices.sorted { probabilities[$0] > probabilities[$1] }.prefix(5)
+        print("loggers: " + observations.nodes.map { network.nodes[$0].id }.joined(separator: " "))
+        print("drops:   " + observations.dropsM.map { String(format: "%.3f", $0) }.joined(separator: " "))
+        for node in [truth] + top {
+            print(String(format: "%@ p=%.4f", network.nodes[node].id, probabilities[node]))
+            for (v, variant) in rows.enumerated() {
+                let values = variant.map { $0[node] }
+                let peak = values.map(abs).max() ?? 1
+                print("   v\(v): " + values.map { String(format: "%.3f", $0 / max(peak, 1e-12)) }.joined(separator: " "))
+            }
+        }
+    }
+}
