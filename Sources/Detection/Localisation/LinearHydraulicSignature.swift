@@ -11,7 +11,8 @@ import WaterNetwork
 /// - Hazen-Williams h ∝ L·Q^1.852 / (C^1.852·D^4.87), Q ∝ D²  ->  g ∝ C^1.852·D^3.17 / L
 /// - Darcy-Weisbach h ∝ f·L·Q² / D^5, f roughly constant  ->  g ∝ D^3 / L
 /// - Chezy-Manning h ∝ n²·L·Q² / D^5.33  ->  g ∝ D^3.33 / (n²·L)
-/// The common factor (velocity, units) drops out because scoring is blind to scale.
+/// The common factor (velocity, units) drops out of the shape of the drops; where the
+/// size counts, the localiser rescales this signature to the operating point's units.
 /// Closed pipes carry nothing and are left out. Pumps and valves get the conductance
 /// of the stiffest pipe: they hold their heads well, and their curves and settings are
 /// not modelled (a limit of this method: an active PRV actually isolates its zone).

@@ -69,8 +69,9 @@ public struct Localiser: Sendable {
         DMARegion(dma: dma, registry: registry, graph: graph).map { restricted(to: $0) } ?? self
     }
 
-    /// `flowIncreaseLps` is not needed by the correlation method (it is blind to the
-    /// burst's size by design); it is part of the interface for model-based methods.
+    /// `flowIncreaseLps`, the burst's flow as the DMA's inflow measured it, checks the size
+    /// the hydraulic signatures imply (`LocalisationSettings.burstSizeSpread`); 0 or less:
+    /// unknown, not checked. The distance-decay method has no units and ignores it.
     public func localise(evidence: [PressureEvidence], flowIncreaseLps: Double) -> AreaOfInterest {
         guard !candidates.isEmpty else {
             return AreaOfInterest(nodes: [], pipes: [], pipeLengthM: 0, centroid: Point(x: 0, y: 0),
