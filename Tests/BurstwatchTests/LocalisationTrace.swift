@@ -30,6 +30,10 @@ import WaterNetwork
         var nodes: [String]
         var drops: [Double]
         var sigmas: [Double]
+        /// The published event's start estimate and data time (µs since the epoch): the span
+        /// the drops are means over. Nil in records written before they were kept.
+        var startEstimate: Int64?
+        var detectedAt: Int64?
     }
 
     final class Recorder: BurstLocalising, @unchecked Sendable {
@@ -72,11 +76,13 @@ import WaterNetwork
             let run = EvalRunner(localising: { recorders.make($0, $1) }).run(scenario)
             guard let node = network.nodeIndex(burst.node),
                   let dma = run.dmas.first(where: { run.regionByDMA[$0]?.contains[node] ?? true }),
-                  let published = run.events.last(where: { $0.dma == dma && $0.areaOfInterest != nil })?.areaOfInterest,
+                  let event = run.events.last(where: { $0.dma == dma && $0.areaOfInterest != nil }),
+                  let published = event.areaOfInterest,
                   let last = recorders.byDMA[dma]?.calls.last(where: { $0.area == published.nodes }) else { continue }
             let record = Record(scenario: name, dma: dma, burstNode: burst.node, flowIncreaseLps: last.flow,
                                 loggers: last.evidence.map(\.loggerID), nodes: last.evidence.map(\.nodeID),
-                                drops: last.evidence.map(\.dropM), sigmas: last.evidence.map(\.sigmaM))
+                                drops: last.evidence.map(\.dropM), sigmas: last.evidence.map(\.sigmaM),
+                                startEstimate: event.startEstimate, detectedAt: event.detectedAt)
             lines.append(String(decoding: try JSONEncoder().encode(record), as: UTF8.self))
             print("recorded \(name): \(last.evidence.count) loggers, \(last.flow) l/s")
         }
@@ -90,7 +96,7 @@ import WaterNetwork
         let text = try String(contentsOfFile: Self.environment["BURSTWATCH_TRACE"]!, encoding: .utf8)
         let records = try text.split(separator: "\n").map { try JSONDecoder().decode(Record.self, from: Data($0.utf8)) }
         var cache: [String: (Localiser, LoggerRegistry)] = [:]
-        var inArea = 0, shares: [Double] = [], ranks: [Double] = []
+        var inArea = 0, shares: [Double] = [], ranks: [Double] = [], lengthRanks: [Double] = []
         for record in records {
             let folder = suite + "/" + record.scenario
             let networkText = try String(contentsOfFile: folder + "/network.inp", encoding: .utf8)
@@ -121,6 +127,17 @@ import WaterNetwork
             let probabilities = localiser.burstProbabilities(evidence: evidence, flowIncreaseLps: record.flowIncreaseLps)
             let node = base.network.nodeIndex(record.burstNode)!
             let rank = probabilities.reduce(0) { $1 > probabilities[node] ? $0 + $1 : $0 }
+            // The pipe length (half of each pipe to each end) of the candidates more likely
+            // than the burst node, as a share of the candidates' pipe length.
+            var nodeLength = [Double](repeating: 0, count: base.network.nodes.count)
+            for link in base.network.links where link.kind == .pipe {
+                nodeLength[link.from] += link.lengthM / 2
+                nodeLength[link.to] += link.lengthM / 2
+            }
+            let candidateLength = probabilities.indices.filter { probabilities[$0] > 0 }.reduce(0) { $0 + nodeLength[$1] }
+            let lengthRank = probabilities.indices.filter { probabilities[$0] > probabilities[node] }
+                .reduce(0) { $0 + nodeLength[$1] } / max(candidateLength, 1e-9)
+            lengthRanks.append(lengthRank)
             let hit = area.nodes.contains(record.burstNode)
             let share = area.pipeLengthM / base.graph.totalPipeLengthM
             inArea += hit ? 1 : 0
@@ -130,14 +147,24 @@ import WaterNetwork
                 Self.detail(localiser: localiser, evidence: evidence, probabilities: probabilities, truth: node)
             }
             let strongest = record.loggers.indices.map { record.drops[$0] / record.sigmas[$0] }.max() ?? 0
-            print(String(format: "%-10@ %-6@ in area %@  share %5.1f %%  rank %.3f  loggers %2d  flow %6.2f  max z %5.1f",
-                         record.scenario, record.burstNode, hit ? "yes" : "no ", share * 100, rank,
+            let held = area.nodes.compactMap { base.network.nodeIndex($0) }.reduce(0) { $0 + probabilities[$1] }
+            let top = probabilities.max() ?? 0
+            if Self.environment["BURSTWATCH_TRACE_MASS"] != nil {
+                let around = AreaSeed(graph: base.graph).mass(around: node, probabilities,
+                                                               localiser.settings.maxShareOfPipeLength * (localiser.region?.pipeLengthM ?? base.graph.totalPipeLengthM))
+                print(String(format: "   area holds %.3f, the same length around the burst node %.3f; burst node p %.4f, top p %.4f, nodes with p > 0: %d", held,
+                             around, probabilities[node], top, probabilities.count { $0 > 0 }))
+            }
+            print(String(format: "%-10@ %-6@ in area %@  share %5.1f %%  rank %.3f  length rank %.3f  loggers %2d  flow %6.2f  max z %5.1f",
+                         record.scenario, record.burstNode, hit ? "yes" : "no ", share * 100, rank, lengthRank,
                          record.loggers.count, record.flowIncreaseLps, strongest))
         }
         let sortedShares = shares.sorted(), sortedRanks = ranks.sorted()
-        print(String(format: "in area %d/%d, area share median %.1f %%, rank median %.3f mean %.3f",
+        print(String(format: "in area %d/%d, area share median %.1f %%, rank median %.3f mean %.3f; length rank < 5 %% %d, < 10 %% %d, median %.3f",
                      inArea, records.count, sortedShares[sortedShares.count / 2] * 100,
-                     sortedRanks[sortedRanks.count / 2], ranks.reduce(0, +) / Double(ranks.count)))
+                     sortedRanks[sortedRanks.count / 2], ranks.reduce(0, +) / Double(ranks.count),
+                     lengthRanks.count { $0 < 0.05 }, lengthRanks.count { $0 < 0.10 },
+                     lengthRanks.sorted()[lengthRanks.count / 2]))
     }
 
     /// The burst node's and the most likely nodes' signatures against the observed drops.
