@@ -114,8 +114,8 @@ private func registry(extra: [ChannelSpec] = []) throws -> LoggerRegistry {
         }
         let area = localiser.localise(evidence: evidence, flowIncreaseLps: 5)
         #expect(area.nodes.allSatisfy { $0.hasPrefix("A") })
-        #expect(area.pipeLengthM <= LocalisationSettings().maxShareOfPipeLength * region.pipeLengthM + 1e-6)
-        #expect(area.pipeLengthM > LocalisationSettings().maxShareOfPipeLength * region.pipeLengthM - 200)  // filled up to the cap
+        #expect(area.pipeLengthM <= localiser.settings.maxShareOfPipeLength * region.pipeLengthM + 1e-6)
+        #expect(area.pipeLengthM > localiser.settings.maxShareOfPipeLength * region.pipeLengthM - 200)  // filled up to the cap
         #expect(region.pipeLengthM < 0.5 * graph.totalPipeLengthM)
     }
 }

@@ -136,7 +136,6 @@ func net3() throws -> NetworkModel {
     return try INPReader.parse(String(contentsOf: url, encoding: .utf8), fileName: "net3.inp")
 }
 
-/// The ten pressure loggers of the development scenarios (loggers.csv).
 /// The cap (share of the pipe length) these tests hold the area to. They were calibrated at
 /// a 10 % cap and a 5 % seed neighbourhood, and they judge the posterior's shape (does the
 /// burst node rank high enough to fall in an area of that size), so they keep that size;
@@ -147,6 +146,7 @@ func testSettings(_ method: SignatureMethod = .operatingPointOrLinear) -> Locali
     LocalisationSettings(method: method, maxShareOfPipeLength: testAreaCap, seedNeighbourhoodShare: testAreaCap / 2)
 }
 
+/// The ten pressure loggers of the development scenarios (loggers.csv).
 let net3LoggerNodes = ["229", "101", "131", "166", "125", "219", "145", "205", "115", "15"]
 
 // MARK: - Localiser behaviour
