@@ -41,9 +41,9 @@ def true_drops(entry: dict, record: dict) -> dict:
     """Simulates `entry` with and without its burst; the mean drop per logger over the span."""
     config = config_for(entry, "/nonexistent")
     spec = bwscenario.networks.resolve(config.network)
-    start = config.start or bwscenario.FIRST_START + dt.timedelta(
-        days=int(bwscenario.stream(config.seed, "start").integers(0, 240)))
-    start = start.astimezone(dt.timezone.utc)
+    start = bwscenario.start_of(config)
+    # The generator's own simulation step (private, but the only way to the clean values
+    # of both runs with the same demands and loggers).
     with_burst = bwscenario._simulate(config, spec, start)
     without = bwscenario._simulate(dataclasses.replace(config, burst=False), spec, start)
     first = dt.datetime.fromtimestamp(record["startEstimate"] / 1e6, dt.timezone.utc)

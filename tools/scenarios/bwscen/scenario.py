@@ -103,6 +103,12 @@ def default_name(network: str, seed: int, burst: bool) -> str:
     return f"{network.lower()}-{'b' if burst else 'n'}{seed}"
 
 
+def start_of(config: ScenarioConfig) -> dt.datetime:
+    """The scenario's first moment (UTC): the one given, or a day drawn from its seed."""
+    start = config.start or FIRST_START + dt.timedelta(days=int(stream(config.seed, "start").integers(0, 240)))
+    return start.astimezone(dt.timezone.utc)
+
+
 def generate(config: ScenarioConfig) -> ScenarioResult:
     """Simulates the scenario and writes its folder to `config.out` (replacing it)."""
     began = time.monotonic()
@@ -112,8 +118,7 @@ def generate(config: ScenarioConfig) -> ScenarioResult:
         raise ValueError(f"units {config.flow_unit!r}/{config.pressure_unit!r}: flow in {sorted(writer.FLOW_UNITS)}, "
                          f"pressure in {sorted(writer.PRESSURE_UNITS)}")
     name = config.name or default_name(spec.name, config.seed, config.burst)
-    start = config.start or FIRST_START + dt.timedelta(days=int(stream(config.seed, "start").integers(0, 240)))
-    start = start.astimezone(dt.timezone.utc)
+    start = start_of(config)
     if start.time() != dt.time(0):
         raise ValueError(f"start {start.isoformat()} must be at midnight UTC (the model's clock starts at 0:00)")
 
