@@ -34,7 +34,7 @@ sys.path.insert(0, os.path.join(HERE, "scenarios"))
 from generate_suite import config_for, load_suite  # noqa: E402
 from bwscen import scenario as bwscenario  # noqa: E402
 
-STEP_S = 900
+STEP_S = bwscenario.STEP_S
 
 
 def true_drops(entry: dict, record: dict) -> dict:

@@ -95,14 +95,14 @@ import WaterNetwork
         let suite = Self.environment["BURSTWATCH_TRACE_DIR"] ?? "/tmp/bw-suite"
         let text = try String(contentsOfFile: Self.environment["BURSTWATCH_TRACE"]!, encoding: .utf8)
         let records = try text.split(separator: "\n").map { try JSONDecoder().decode(Record.self, from: Data($0.utf8)) }
-        var cache: [String: (Localiser, LoggerRegistry)] = [:]
+        var cache: [String: (Localiser, LoggerRegistry, [Double])] = [:]
         var inArea = 0, shares: [Double] = [], ranks: [Double] = [], lengthRanks: [Double] = []
         for record in records {
             let folder = suite + "/" + record.scenario
             let networkText = try String(contentsOfFile: folder + "/network.inp", encoding: .utf8)
             let registryText = try String(contentsOfFile: folder + "/loggers.csv", encoding: .utf8)
             let key = String(networkText.hashValue) + registryText
-            let (base, registry) = try cache[key] ?? {
+            let (base, registry, nodeLength) = try cache[key] ?? {
                 let network = try INPReader.parse(networkText)
                 var settings = LocalisationSettings()
                 if let method = Self.environment["BURSTWATCH_TRACE_METHOD"].flatMap(SignatureMethod.init(rawValue:)) {
@@ -113,8 +113,14 @@ import WaterNetwork
                 if let cap = Self.environment["BURSTWATCH_TRACE_CAP"].flatMap(Double.init) { settings.maxShareOfPipeLength = cap }
                 if let coverage = Self.environment["BURSTWATCH_TRACE_COVERAGE"].flatMap(Double.init) { settings.coverage = coverage }
                 if let seed = Self.environment["BURSTWATCH_TRACE_SEED"].flatMap(Double.init) { settings.seedNeighbourhoodShare = seed }
+                // Each node's pipe length (half of each pipe to each end), for the length rank.
+                var nodeLength = [Double](repeating: 0, count: network.nodes.count)
+                for link in network.links where link.kind == .pipe {
+                    nodeLength[link.from] += link.lengthM / 2
+                    nodeLength[link.to] += link.lengthM / 2
+                }
                 let made = (Localiser(network: network, graph: NetworkGraph(model: network), settings: settings),
-                            try LoggerRegistry.parse(csv: registryText))
+                            try LoggerRegistry.parse(csv: registryText), nodeLength)
                 cache[key] = made
                 return made
             }()
@@ -127,13 +133,8 @@ import WaterNetwork
             let probabilities = localiser.burstProbabilities(evidence: evidence, flowIncreaseLps: record.flowIncreaseLps)
             let node = base.network.nodeIndex(record.burstNode)!
             let rank = probabilities.reduce(0) { $1 > probabilities[node] ? $0 + $1 : $0 }
-            // The pipe length (half of each pipe to each end) of the candidates more likely
-            // than the burst node, as a share of the candidates' pipe length.
-            var nodeLength = [Double](repeating: 0, count: base.network.nodes.count)
-            for link in base.network.links where link.kind == .pipe {
-                nodeLength[link.from] += link.lengthM / 2
-                nodeLength[link.to] += link.lengthM / 2
-            }
+            // The pipe length of the candidates more likely than the burst node, as a share
+            // of the candidates' pipe length.
             let candidateLength = probabilities.indices.filter { probabilities[$0] > 0 }.reduce(0) { $0 + nodeLength[$1] }
             let lengthRank = probabilities.indices.filter { probabilities[$0] > probabilities[node] }
                 .reduce(0) { $0 + nodeLength[$1] } / max(candidateLength, 1e-9)
