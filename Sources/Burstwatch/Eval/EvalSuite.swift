@@ -54,13 +54,15 @@ public struct EvalSuiteReport: Sendable {
         let dmaMonths = scored.reduce(0) { $0 + $1.dmaMonths }
         let times = all.compactMap(\.timeToDetectSeconds)
         let large = all.filter { ($0.sizeShare ?? 0) >= 0.10 }.compactMap(\.timeToDetectSeconds)
-        let localised = all.filter { $0.inArea != nil }
+        // A burst raised without an area sends the crew nowhere: it counts against the
+        // localiser, as in each scenario's row.
+        let detected = all.filter(\.detected)
         lines.append(String(format: "  false alarms: %d over %.2f DMA-months = %.2f per DMA-month", falseAlarms, dmaMonths,
                             dmaMonths > 0 ? Double(falseAlarms) / dmaMonths : 0))
         lines.append("  time to detect: median \(BenchStatistics.median(times).map(EvalReport.duration) ?? "-"),"
             + " p90 \(BenchStatistics.percentile(times, 90).map(EvalReport.duration) ?? "-"),"
             + " median for >= 10 % \(BenchStatistics.median(large).map(EvalReport.duration) ?? "-")")
-        lines.append("  burst node in area: \(localised.count { $0.inArea == true })/\(localised.count);"
+        lines.append("  burst node in area: \(detected.count { $0.inArea == true })/\(detected.count);"
             + " area share median \(BenchStatistics.median(all.compactMap(\.areaShare)).map { String(format: "%.1f %%", 100 * $0) } ?? "-");"
             + " distance median \(BenchStatistics.median(all.compactMap(\.distanceToAreaM)).map { String(format: "%.0f m", $0) } ?? "-")")
         for failure in failures { lines.append("  FAILED \(failure)") }

@@ -235,7 +235,8 @@ extension PressureModel {
 
     /// Robust spread of drops of every length in `dropLengths`, over every start in history
     /// where the day before and the stretch after are at least three-quarters covered. Empty
-    /// when history is too short to say (then the white-noise formula is used).
+    /// when history is too short to say even for the shortest drop (the logger is then left
+    /// out).
     static func learnedDropSigmas(_ values: [Double], indices: [Int], baseline: Int) -> [Double] {
         guard let first = indices.first, let last = indices.last, last > first else { return [] }
         let length = last - first + 1
@@ -264,7 +265,15 @@ extension PressureModel {
                 start += step
             }
             guard drops.count >= 30, let center = RobustStatistics.median(drops),
-                  let spread = RobustStatistics.madSigma(drops, center: center) else { return [] }
+                  let spread = RobustStatistics.madSigma(drops, center: center) else {
+                // Long stretches need long gap-free history; a day of readings missing from
+                // one flow meter is enough to leave too few. The logger still knows how its
+                // shorter drops vary, so the longer ones take the largest spread learned so
+                // far rather than the logger dropping out of detection and localisation.
+                guard let largest = result.max() else { return [] }
+                result.append(largest)
+                continue
+            }
             // The detector acts on the largest of many drops, so the tail matters more than the
             // middle: a logger with occasional large swings (a valve, a pump the flows do not
             // show) gets the spread its 99th percentile implies if that is the larger.
