@@ -12,7 +12,8 @@ public struct DetectorConfig: Sendable, Equatable, Codable {
     public var minHistoryDays = 7
     /// History older than this is not used (demand drifts with the seasons).
     public var maxHistoryDays = 28
-    /// A day is used for learning only when at least this share of its windows has inflow.
+    /// A day is used for learning only when at least this share of its windows has inflow; a
+    /// weekday with no such day learns from its days that have half this share.
     public var minDayCoverage = 0.75
 
     /// Open an event when the step statistic reaches this many standard errors. (On ~600

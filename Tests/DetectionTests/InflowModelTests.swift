@@ -34,6 +34,22 @@ import Testing
         #expect(pools[6] == [5, 6])
     }
 
+    @Test func aWeekdayWhoseDaysAllMissedTheirPeakStillPoolsWithItsTwin() {
+        // Every Sunday lost its readings from 04:00 to 13:00, the weekend's morning peak: its
+        // shape must be compared with Saturday's where both have data, not scaled by a mean
+        // that lacks the peak.
+        var sums = ShapeSums(slots: Self.slots)
+        for day in Self.days() {
+            let values = day.weekday == 6 ? day.values.enumerated().map { (16..<52).contains($0.offset) ? nil : $0.element }
+                                          : day.values
+            sums.add(TrainingDay(day: day.day, weekday: day.weekday, values: values), level: 1)
+        }
+        let pools = DayTypes.pools(sums: sums)
+        #expect(pools[6] == [5, 6])
+        #expect(pools[5] == [5, 6])
+        #expect(pools[2] == [0, 1, 2, 3, 4])
+    }
+
     @Test func theNoiseLawAndTheFixedPartAreRecovered() throws {
         let model = try #require(InflowModel.fit(days: Self.days(fixed: 40), slotsPerDay: Self.slots, minimumDays: 7))
         // 2 % proportional noise: b² ≈ 0.0004 (leave-one-out errors add a little).

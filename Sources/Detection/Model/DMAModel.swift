@@ -18,16 +18,29 @@ struct DMAModel: Sendable {
         let slots = calendar.slotsPerDay
         let required = Int((config.minDayCoverage * Double(slots)).rounded(.up))
 
+        // A weekday with no day covered well enough learns from its partly covered days rather
+        // than from nothing: without any, its profile is every weekday pooled, and a Sunday
+        // judged by a weekday's rhythm looks like a burst. (A DMA of many meters loses a
+        // window to any one meter's gap, so whole days fall below the coverage rule.)
+        let partlyRequired = Int((config.minDayCoverage * Double(slots) / 2).rounded(.up))
+
         func trainingDays(skipping excluded: Set<Int>) -> [TrainingDay] {
-            var days: [TrainingDay] = []
+            var days: [TrainingDay] = [], partlyCovered: [TrainingDay] = []
             for candidate in firstTrainingDay...lastTrainingDay where !excluded.contains(candidate) {
                 guard let first = history.gridIndex(ofWindowStart: calendar.start(ofDay: candidate)),
                       first + slots > 0, first < history.windowCount else { continue }
                 let values = (0..<slots).map { history.inflow(atIndex: first + $0) }
-                guard values.count(where: { $0 != nil }) >= required else { continue }
-                days.append(TrainingDay(day: candidate, weekday: calendar.weekday(ofDay: candidate), values: values))
+                let covered = values.count(where: { $0 != nil })
+                let day = TrainingDay(day: candidate, weekday: calendar.weekday(ofDay: candidate), values: values)
+                if covered >= required {
+                    days.append(day)
+                } else if covered >= partlyRequired {
+                    partlyCovered.append(day)
+                }
             }
-            return days
+            let learned = Set(days.map(\.weekday))
+            days += partlyCovered.filter { !learned.contains($0.weekday) }
+            return days.sorted { $0.day < $1.day }
         }
 
         var days = trainingDays(skipping: excludedDays)

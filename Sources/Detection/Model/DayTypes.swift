@@ -17,22 +17,25 @@ enum DayTypes {
         guard present.count >= 2 else { return Array(repeating: allDays, count: 7) }
         // Shapes compared scale-free: a weekday that is only busier or quieter overall is
         // the same type (its days' levels absorb that), one with a different rhythm is not.
-        let shapes = (0..<7).map { weekday -> [Double] in
-            let shape = sums.mean(weekday: weekday)
-            let defined = shape.filter(\.isFinite)
-            let mean = defined.reduce(0, +) / Double(max(defined.count, 1))
-            return mean > 0 ? shape.map { $0 / mean } : shape
-        }
+        // Each pair is scaled over the slots both cover: a weekday whose days all missed the
+        // morning peak would otherwise be scaled by a lower mean and differ everywhere else.
+        let means = (0..<7).map { sums.mean(weekday: $0) }
         var distance = Array(repeating: Array(repeating: Double.infinity, count: 7), count: 7)
         for a in present {
             for b in present where b > a {
-                var total = 0.0, n = 0
-                for slot in 0..<sums.slots where shapes[a][slot].isFinite && shapes[b][slot].isFinite {
-                    let d = shapes[a][slot] - shapes[b][slot]
-                    total += d * d
-                    n += 1
+                let common = (0..<sums.slots).filter { means[a][$0].isFinite && means[b][$0].isFinite }
+                guard !common.isEmpty else { continue }
+                func scale(_ weekday: Int) -> Double {
+                    let mean = common.reduce(0.0) { $0 + means[weekday][$1] } / Double(common.count)
+                    return mean > 0 ? mean : 1
                 }
-                guard n > 0 else { continue }
+                let meanA = scale(a), meanB = scale(b)
+                var total = 0.0
+                for slot in common {
+                    let d = means[a][slot] / meanA - means[b][slot] / meanB
+                    total += d * d
+                }
+                let n = common.count
                 let noiseFactor = (1 / Double(sums.days[a]) + 1 / Double(sums.days[b])).squareRoot()
                 let value = (total / Double(n)).squareRoot() / noiseFactor
                 distance[a][b] = value
