@@ -1,10 +1,10 @@
 /// Learns which weekdays share a demand shape, so their days can be pooled into one profile.
 ///
 /// The distance between two weekdays is the RMS difference of their mean shapes (each scaled
-/// to mean 1), divided by what noise alone would give for those day counts. The noise scale is
-/// the median, over weekdays, of the distance to the most similar other weekday: a weekday
-/// nearly always has a twin (Tuesday and Wednesday; Saturday and Sunday less so), so that
-/// distance is noise. Weekdays within 1.6× that scale of each other are pooled. No weekday
+/// to mean 1 over the slots both cover), divided by what noise alone would give for those day
+/// counts. The noise scale is the median, over weekdays, of the distance to the most similar
+/// other weekday: a weekday nearly always has a twin (Tuesday and Wednesday; Saturday and
+/// Sunday less so), so that distance is noise. Weekdays within 1.6× that scale of each other are pooled. No weekday
 /// is assumed to be special: a network whose Fridays differ gets a Friday profile.
 enum DayTypes {
     static let sameTypeFactor = 1.6
