@@ -40,6 +40,8 @@ struct DMAModel: Sendable {
             }
             let learned = Set(days.map(\.weekday))
             days += partlyCovered.filter { !learned.contains($0.weekday) }
+            // In day order again: the pressure model reads the days' windows as one ascending
+            // run of history (`PressureModel.learnedDropSigmas` walks it from first to last).
             return days.sorted { $0.day < $1.day }
         }
 
