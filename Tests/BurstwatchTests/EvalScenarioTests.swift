@@ -66,5 +66,9 @@ struct EvalScenarioTests {
         #expect(report.failures.isEmpty)
         #expect(report.bursts.count == 1 && report.bursts[0].detected)
         #expect(report.render().contains("false alarms: 0"))
+        // b01's burst node is in its area from the opening alert on (both counts are the
+        // scores', not fixed text: a localiser that lost it at either would fail here).
+        #expect(report.bursts[0].inAreaAtOpening == true && report.bursts[0].inArea == true)
+        #expect(report.render().contains("burst node in area: 1/1 (at the opening alert 1/1);"))
     }
 }

@@ -62,7 +62,10 @@ public struct EvalSuiteReport: Sendable {
         lines.append("  time to detect: median \(BenchStatistics.median(times).map(EvalReport.duration) ?? "-"),"
             + " p90 \(BenchStatistics.percentile(times, 90).map(EvalReport.duration) ?? "-"),"
             + " median for >= 10 % \(BenchStatistics.median(large).map(EvalReport.duration) ?? "-")")
-        lines.append("  burst node in area: \(detected.count { $0.inArea == true })/\(detected.count);"
+        // The opening alert's area is the one a crew is sent to first; the last is the
+        // one the event settles on (the score's, and each scenario's row).
+        lines.append("  burst node in area: \(detected.count { $0.inArea == true })/\(detected.count)"
+            + " (at the opening alert \(detected.count { $0.inAreaAtOpening == true })/\(detected.count));"
             + " area share median \(BenchStatistics.median(all.compactMap(\.areaShare)).map { String(format: "%.1f %%", 100 * $0) } ?? "-");"
             + " distance median \(BenchStatistics.median(all.compactMap(\.distanceToAreaM)).map { String(format: "%.0f m", $0) } ?? "-")")
         for failure in failures { lines.append("  FAILED \(failure)") }
