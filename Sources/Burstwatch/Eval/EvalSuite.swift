@@ -62,8 +62,9 @@ public struct EvalSuiteReport: Sendable {
         lines.append("  time to detect: median \(BenchStatistics.median(times).map(EvalReport.duration) ?? "-"),"
             + " p90 \(BenchStatistics.percentile(times, 90).map(EvalReport.duration) ?? "-"),"
             + " median for >= 10 % \(BenchStatistics.median(large).map(EvalReport.duration) ?? "-")")
-        // The opening alert's area is the one a crew is sent to first; the last is the
-        // one the event settles on (the score's, and each scenario's row).
+        // The opening alert's area is the one a crew is sent to first; the last published
+        // is the one the event settled on, which the rest of the score and each
+        // scenario's row judge.
         lines.append("  burst node in area: \(detected.count { $0.inArea == true })/\(detected.count)"
             + " (at the opening alert \(detected.count { $0.inAreaAtOpening == true })/\(detected.count));"
             + " area share median \(BenchStatistics.median(all.compactMap(\.areaShare)).map { String(format: "%.1f %%", 100 * $0) } ?? "-");"
