@@ -56,7 +56,13 @@ public struct BurstDetector: Sendable {
         var judgement = Judgement(history: history, model: model, span: span, current: current, window: window,
                                   baselineWindows: calendar.slotsPerDay)
         if let open = next.openBurst {
+            next.watchedStart = nil
             return track(open, state: next, judgement: &judgement)
+        }
+        if let watched = next.watchedStart, calendar.day(of: watched) < day - 1 {
+            let followed = follow(watched, state: next, day: day, history: history, current: current, window: window)
+            if !followed.events.isEmpty { return followed }
+            next = followed.state
         }
         return detect(state: next, judgement: &judgement)
     }
@@ -73,12 +79,32 @@ public struct BurstDetector: Sendable {
         let earliest = judgement.span.windows.firstIndex { $0.time >= lastEnd } ?? judgement.span.windows.count
         let candidates = test.candidates(from: earliest)
             .filter { $0.windows >= config.minOpenWindows && $0.estimate > 0 && $0.z >= lowest }
-        guard !candidates.isEmpty else { return (state, []) }
+        let judged = judge(candidates, judgement: &judgement)
+        var watching = state
+        // A near miss is kept in view: when its start leaves the span at midnight, `follow`
+        // goes on testing it. A watch already followed beyond the span is kept until it fades.
+        let spanStart = judgement.span.windows.first?.time ?? .min
+        if (watching.watchedStart ?? .max) >= spanStart {
+            watching.watchedStart = judged.nearMiss.map { judgement.span.windows[$0.start].time }
+        }
+        guard let best = judged.opening else { return (watching, []) }
+        return open(best, state: state, judgement: &judgement)
+    }
 
-        var best: (candidate: StepTest.Candidate, flowZ: Double, pressureZ: Double)?
+    private typealias Judged = (candidate: StepTest.Candidate, flowZ: Double, pressureZ: Double)
+
+    /// The candidate that opens an event, if any meets an opening rule, and the strongest
+    /// one whose flow alone came within `DetectorConfig.nearMissThreshold`.
+    private func judge(_ candidates: [StepTest.Candidate],
+                       judgement: inout Judgement) -> (opening: Judged?, nearMiss: StepTest.Candidate?) {
+        var best: Judged?
+        var nearMiss: (candidate: StepTest.Candidate, score: Double)?
         for candidate in candidates {
             let pressureZ = judgement.pressureZ(startIndex: judgement.span.windows[candidate.start].index)
             let flowZ = flowEvidence(candidate)
+            if flowZ >= config.nearMissThreshold, nearMiss.map({ Self.score(flowZ, pressureZ) > $0.score }) ?? true {
+                nearMiss = (candidate, Self.score(flowZ, pressureZ))
+            }
             let alone = flowZ >= config.openThreshold
             let corroborated = flowZ >= config.corroboratedOpenThreshold && pressureZ >= config.pressureThreshold
             let combined = flowZ >= config.combinedMinimum && pressureZ >= config.combinedMinimum
@@ -88,8 +114,43 @@ public struct BurstDetector: Sendable {
                 best = (candidate, flowZ, pressureZ)
             }
         }
-        guard let best else { return (state, []) }
+        return (best, nearMiss?.candidate)
+    }
 
+    /// Goes on testing a near miss whose start has left the two-day span: over the days from
+    /// its start to today (at most `nearMissSpanDays`), with the model learned before it, and
+    /// only at starts close to it — one start, not every start of three days, so that a slow
+    /// drift of demand (which three free day levels fit as well as a step) is not judged
+    /// everywhere. Opens the event when the evidence there meets an opening rule; forgets the
+    /// watch when it falls below the near-miss threshold or has been followed long enough.
+    private func follow(_ watched: Int64, state: DetectorState, day: Int, history: DMAHistory, current: Int,
+                        window: Int64) -> (state: DetectorState, events: [BurstEvent]) {
+        var forgotten = state
+        forgotten.watchedStart = nil
+        let watchDay = calendar.day(of: watched)
+        guard day - watchDay < config.nearMissSpanDays,
+              let model = model(history: history, day: watchDay + 1, state: state, window: window) else {
+            return (forgotten, [])
+        }
+        let span = Span(history: history, model: model.inflow, calendar: calendar, days: watchDay...day, upTo: current)
+        guard let position = span.windows.firstIndex(where: { $0.time >= watched }) else { return (forgotten, []) }
+        var judgement = Judgement(history: history, model: model, span: span, current: current, window: window,
+                                  baselineWindows: calendar.slotsPerDay)
+        let reach = 2 * config.updateStartWindows
+        let lastEnd = state.pastBursts.map(\.end).max() ?? .min
+        let earliest = span.windows.firstIndex { $0.time >= lastEnd } ?? span.windows.count
+        let candidates = span.test(model: model.inflow, config: config, knownSteps: Self.known(state.pastBursts))
+            .candidates(from: max(earliest, position - reach))
+            .filter { $0.start <= position + reach && $0.windows >= config.minOpenWindows && $0.estimate > 0 }
+        let judged = judge(candidates, judgement: &judgement)
+        if let best = judged.opening { return open(best, state: forgotten, judgement: &judgement) }
+        var watching = state
+        watching.watchedStart = judged.nearMiss.map { span.windows[$0.start].time }
+        return (watching, [])
+    }
+
+    private func open(_ best: Judged, state: DetectorState,
+                      judgement: inout Judgement) -> (state: DetectorState, events: [BurstEvent]) {
         let start = judgement.span.windows[best.candidate.start].time
         var burst = OpenBurst(eventID: BurstEventID.make(dma: state.dma, startWindow: start), start: start,
                               flowIncreaseLps: best.candidate.estimate,
@@ -101,6 +162,7 @@ public struct BurstDetector: Sendable {
         burst.publishedAreaNodes = Self.signature(area)
         var next = state
         next.openBurst = burst
+        next.watchedStart = nil
         return (next, [event(.opened, dma: state.dma, burst: burst, window: judgement.window, area: area)])
     }
 
@@ -144,6 +206,15 @@ public struct BurstDetector: Sendable {
                 burst.flowIncreaseStandardError = refined.candidate.standardError
                 burst.z = refined.flowZ
                 burst.pressureZ = refined.pressureZ
+            }
+            // Withdrawn when the evidence that opened it has faded below a near miss: more
+            // data only strengthens a real burst's step, and an event left open on noise
+            // would hide the DMA's next burst for good (one event per DMA at a time).
+            if (refined.map { Self.score($0.flowZ, $0.pressureZ).squareRoot() } ?? 0) < config.withdrawThreshold {
+                let area = localise(&burst, judgement: &judgement)
+                next.openBurst = nil
+                next.pastBursts.append(BurstSpan(start: burst.start, end: judgement.window, flowIncreaseLps: burst.flowIncreaseLps))
+                return (next, [event(.closed, dma: state.dma, burst: burst, window: judgement.window, area: area)])
             }
         }
 

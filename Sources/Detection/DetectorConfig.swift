@@ -39,8 +39,15 @@ public struct DetectorConfig: Sendable, Equatable, Codable {
     /// simulated suite, 2.0 and 2.5 let storage swings in one network open false events
     /// (each with a jump of 5–9 standard errors); 3.0 added none (`tools/EVAL_RESULTS.md`).
     public var jumpSupportMinimum = 3.0
+    /// A step whose flow evidence reaches this, without opening, is a near miss: when its
+    /// start leaves the two-day span it is followed over up to `nearMissSpanDays` days.
+    public var nearMissThreshold = 4.0
+    public var nearMissSpanDays = 3
     /// Either way, the step must have lasted at least this many windows (a burst is sustained).
     public var minOpenWindows = 2
+    /// Close an event whose step, refined as windows arrive, has fallen below this many
+    /// standard errors (flow and pressure together).
+    public var withdrawThreshold = 3.0
     /// Close when a return to normal is this many standard errors below the open flow…
     /// (stricter than opening: closing a burst that still runs would hide it, and re-open it
     /// as a second event)

@@ -13,6 +13,8 @@ public struct DetectorState: Sendable, Equatable, Codable {
     public var openBurst: OpenBurst?
     /// Recent bursts' spans, so the days they touched are not learned as normal.
     public var pastBursts: [BurstSpan]
+    /// The start of a near miss kept in view after it leaves the two-day span (nil: none).
+    public var watchedStart: Int64?
 
     public init(dma: String) {
         version = Self.currentVersion
@@ -27,6 +29,7 @@ public struct DetectorState: Sendable, Equatable, Codable {
         case lastWindow = "last_window"
         case openBurst = "open_burst"
         case pastBursts = "past_bursts"
+        case watchedStart = "watched_start"
     }
 }
 

@@ -96,6 +96,27 @@ final class RecordingLocaliser: BurstLocalising, @unchecked Sendable {
         #expect(sooner >= 2, "the jump opened sooner for \(sooner) of 3 seeds")
     }
 
+    /// A small burst (3 % of the inflow) whose step came within a standard error of opening
+    /// while its start was in the two days tested, and not closer: it is kept in view past
+    /// midnight and found from its start a day later, where without the watch it is lost
+    /// for good. Flow alone (pressure rules off), so that it is the flow's evidence followed.
+    @Test func aNearMissIsFollowedPastMidnightAndFoundFromItsStart() throws {
+        var flowOnly = DetectorConfig()
+        flowOnly.combinedOpenThreshold = .infinity
+        flowOnly.corroboratedOpenThreshold = .infinity
+        var unwatched = flowOnly
+        unwatched.nearMissThreshold = .infinity
+        let start = S.time(day: 20, hour: 15)
+        let dma = S(days: 25, bursts: [.init(start: start, flowLps: 3)], seed: 73)
+        #expect(opened(dma.run(detector: BurstDetector(config: unwatched)).events).isEmpty)
+        let (events, state) = dma.run(detector: BurstDetector(config: flowOnly))
+        let found = try #require(opened(events).first)
+        #expect(opened(events).count == 1)
+        #expect(found.detectedAt >= S.time(day: 22, hour: 0), "opened while the start was still in the span")
+        #expect(abs(found.startEstimate - start) <= hour, "start \(ISOTimestamp.format(found.startEstimate))")
+        #expect(state.watchedStart == nil, "the watch ends when the event opens")
+    }
+
     @Test func aBurstIsOpenedOnceAndClosedWhenItEnds() throws {
         let start = S.time(day: 20, hour: 8), end = S.time(day: 22, hour: 14)
         let dma = S(days: 27, bursts: [.init(start: start, flowLps: 11, end: end)], seed: 31)
@@ -111,6 +132,28 @@ final class RecordingLocaliser: BurstLocalising, @unchecked Sendable {
                 "closed at \(ISOTimestamp.format(closed.detectedAt))")
         #expect(state.openBurst == nil)
         #expect(state.pastBursts.count == 1)
+    }
+
+    /// A two-hour excess (a hydrant, a tank filled from the DMA) opens an event, and then
+    /// nothing falls back clearly enough to close it: the step's evidence fades as windows
+    /// arrive, and the event is withdrawn. Left open, it would hide the DMA's next burst.
+    @Test func anEventWhoseEvidenceFadesIsWithdrawnAndTheNextBurstIsFound() throws {
+        let transient = S.time(day: 20, hour: 10), later = S.time(day: 23, hour: 10)
+        let dma = S(days: 26, bursts: [.init(start: transient, flowLps: 4, end: transient + 2 * hour),
+                                       .init(start: later, flowLps: 8)], seed: 81)
+        var neverWithdrawn = DetectorConfig()
+        neverWithdrawn.withdrawThreshold = 0
+        let hidden = opened(dma.run(detector: BurstDetector(config: neverWithdrawn)).events)
+        #expect(hidden.count == 1 && hidden.allSatisfy { $0.detectedAt < later }, "the later burst was hidden")
+
+        let events = dma.run().events
+        let first = try #require(opened(events).first)
+        let withdrawn = try #require(events.first { $0.eventID == first.eventID && $0.state == .closed })
+        #expect(first.detectedAt > transient && withdrawn.detectedAt < later)
+        let next = try #require(opened(events).last)
+        #expect(opened(events).count == 2)
+        #expect(next.detectedAt > later && next.detectedAt - later <= 4 * hour,
+                "the next burst opened at \(ISOTimestamp.format(next.detectedAt))")
     }
 
     /// detect was down for days (its state kept in the database) while the burst was
