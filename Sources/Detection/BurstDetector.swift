@@ -15,10 +15,12 @@
 ///    statistic is the step's mean excess or, when that is itself at least
 ///    `jumpSupportMinimum`, its jump against autocorrelated noise if larger. The start
 ///    is the change point that best explains flow and pressure together; the flow increase
-///    is the mean excess since.
+///    is the mean excess since. A step that came close without opening (a near miss) is kept
+///    in view when its start leaves the two days, and tested at that start a day longer.
 /// 4. While open: refine start and flow, collect each pressure logger's drop since the start
 ///    for the localiser, publish `updated` on material changes, and `closed` when a sustained
-///    return to normal is as significant as a rise would have to be.
+///    return to normal is as significant as a rise would have to be, or when the refined step
+///    has faded to noise (withdrawn).
 public struct BurstDetector: Sendable {
     public let config: DetectorConfig
     public let localiser: (any BurstLocalising)?
@@ -207,8 +209,8 @@ public struct BurstDetector: Sendable {
                 burst.z = refined.flowZ
                 burst.pressureZ = refined.pressureZ
             }
-            // Withdrawn when the evidence that opened it has faded below a near miss: more
-            // data only strengthens a real burst's step, and an event left open on noise
+            // Withdrawn when the evidence that opened it has faded to what noise alone reaches:
+            // more data only strengthens a real burst's step, and an event left open on noise
             // would hide the DMA's next burst for good (one event per DMA at a time).
             if (refined.map { Self.score($0.flowZ, $0.pressureZ).squareRoot() } ?? 0) < config.withdrawThreshold {
                 let area = localise(&burst, judgement: &judgement)

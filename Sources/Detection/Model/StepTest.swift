@@ -27,7 +27,8 @@
 /// memory wanders slowly, so under the second view an abrupt step is told mostly by its jump
 /// at the start, and stands out within a window or two where its mean excess needs hours.
 ///
-/// Each window costs O(span) with running sums; the span is at most two days of windows.
+/// Each window costs O(span) with running sums; the span is at most two days of windows
+/// (three while a near miss is followed, see `BurstDetector`).
 struct StepTest {
     struct Window: Sendable {
         /// Position of its day within the span (0 = first day).
