@@ -213,10 +213,7 @@ public struct BurstDetector: Sendable {
             // more data only strengthens a real burst's step, and an event left open on noise
             // would hide the DMA's next burst for good (one event per DMA at a time).
             if (refined.map { Self.score($0.flowZ, $0.pressureZ).squareRoot() } ?? 0) < config.withdrawThreshold {
-                let area = localise(&burst, judgement: &judgement)
-                next.openBurst = nil
-                next.pastBursts.append(BurstSpan(start: burst.start, end: judgement.window, flowIncreaseLps: burst.flowIncreaseLps))
-                return (next, [event(.closed, dma: state.dma, burst: burst, window: judgement.window, area: area)])
+                return close(&burst, endingAt: judgement.window, state: next, judgement: &judgement)
             }
         }
 
@@ -240,11 +237,7 @@ public struct BurstDetector: Sendable {
             .filter { burst.flowIncreaseLps + $0.estimate <= 0.5 * burst.flowIncreaseLps }
             .min { $0.z < $1.z }
         if let end, end.z <= -config.closeThreshold {
-            let area = localise(&burst, judgement: &judgement)
-            next.openBurst = nil
-            next.pastBursts.append(BurstSpan(start: burst.start, end: closingSpan.windows[end.start].time,
-                                             flowIncreaseLps: burst.flowIncreaseLps))
-            return (next, [event(.closed, dma: state.dma, burst: burst, window: judgement.window, area: area)])
+            return close(&burst, endingAt: closingSpan.windows[end.start].time, state: next, judgement: &judgement)
         }
 
         // Relocalise as evidence accumulates: whenever the windows since the start doubled.
@@ -272,6 +265,17 @@ public struct BurstDetector: Sendable {
         }
         next.openBurst = burst
         return (next, [])
+    }
+
+    /// Ends the event at `end` (remembered, so its days are not learned as normal) and
+    /// publishes `closed` with its last area.
+    private func close(_ burst: inout OpenBurst, endingAt end: Int64, state: DetectorState,
+                       judgement: inout Judgement) -> (state: DetectorState, events: [BurstEvent]) {
+        let area = localise(&burst, judgement: &judgement)
+        var next = state
+        next.openBurst = nil
+        next.pastBursts.append(BurstSpan(start: burst.start, end: end, flowIncreaseLps: burst.flowIncreaseLps))
+        return (next, [event(.closed, dma: state.dma, burst: burst, window: judgement.window, area: area)])
     }
 
     private static func known(_ spans: [BurstSpan]) -> [Span.KnownStep] {

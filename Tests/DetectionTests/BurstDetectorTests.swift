@@ -28,6 +28,14 @@ final class RecordingLocaliser: BurstLocalising, @unchecked Sendable {
 
     func opened(_ events: [BurstEvent]) -> [BurstEvent] { events.filter { $0.state == .opened } }
 
+    /// The default detector with the rules that count pressure off: it opens on flow alone.
+    static var flowOnly: DetectorConfig {
+        var config = DetectorConfig()
+        config.combinedOpenThreshold = .infinity
+        config.corroboratedOpenThreshold = .infinity
+        return config
+    }
+
     @Test(arguments: [UInt64(11), 12, 13])
     func noAlarmOnACleanMonth(seed: UInt64) {
         let dma = S(days: 45, seed: seed)
@@ -79,9 +87,7 @@ final class RecordingLocaliser: BurstLocalising, @unchecked Sendable {
     /// out of it, while its jump at the start stands out at once. Flow alone here (pressure
     /// rules off), so that the comparison is of the two flow statistics.
     @Test func anAbruptBurstOpensSoonerOnItsJumpWhenDemandNoiseHasMemory() throws {
-        var flowOnly = DetectorConfig()
-        flowOnly.combinedOpenThreshold = .infinity
-        flowOnly.corroboratedOpenThreshold = .infinity
+        let flowOnly = Self.flowOnly
         var meanExcessOnly = flowOnly
         meanExcessOnly.jumpSupportMinimum = .infinity
         var sooner = 0
@@ -101,9 +107,7 @@ final class RecordingLocaliser: BurstLocalising, @unchecked Sendable {
     /// midnight and found from its start a day later, where without the watch it is lost
     /// for good. Flow alone (pressure rules off), so that it is the flow's evidence followed.
     @Test func aNearMissIsFollowedPastMidnightAndFoundFromItsStart() throws {
-        var flowOnly = DetectorConfig()
-        flowOnly.combinedOpenThreshold = .infinity
-        flowOnly.corroboratedOpenThreshold = .infinity
+        let flowOnly = Self.flowOnly
         var unwatched = flowOnly
         unwatched.nearMissThreshold = .infinity
         let start = S.time(day: 20, hour: 15)
