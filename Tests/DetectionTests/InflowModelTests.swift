@@ -151,3 +151,71 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+
+/// A day's level that drifts within the day (weather changing through it) is learned from
+/// history and is not taken for a burst, while a burst on such a day is still found.
+@Suite struct LevelDriftTests {
+    static let slots = InflowModelTests.slots
+
+    /// Three weeks of days whose level moves by `drift` (a standard deviation) from one
+    /// midnight to the next.
+    static func days(drift: Double, seed: UInt64 = 9) -> [TrainingDay] {
+        var random = SeededRandom(seed: seed)
+        return (0..<21).map { day in
+            let weekday = day % 7
+            let level = 1 + 0.04 * random.gaussian()
+            let slope = drift * random.gaussian()
+            let values: [Double?] = (0..<slots).map { slot in
+                let phase = (Double(slot) + 0.5) / Double(slots) - 0.5
+                let profile = InflowModelTests.shape(slot, weekend: weekday >= 5)
+                return (level + slope * phase) * profile * (1 + 0.02 * random.gaussian())
+            }
+            return TrainingDay(day: day, weekday: weekday, values: values)
+        }
+    }
+
+    @Test func theDriftsSpreadIsLearnedAndIsNearZeroWhereDaysDoNotDrift() throws {
+        let drifting = try #require(InflowModel.fit(days: Self.days(drift: 0.06), slotsPerDay: Self.slots, minimumDays: 7))
+        #expect(drifting.slopeSpread > 0.03 && drifting.slopeSpread < 0.1, "ψ = \(drifting.slopeSpread)")
+        let steady = try #require(InflowModel.fit(days: Self.days(drift: 0), slotsPerDay: Self.slots, minimumDays: 7))
+        #expect(steady.slopeSpread < 0.015, "ψ = \(steady.slopeSpread)")
+    }
+
+    /// Yesterday steady, today's level rising by 10 % from midnight to midnight, up to 21:00,
+    /// with a step of `step` l/s from 17:00.
+    func candidates(step: Double, slopeSpread: Double, seed: UInt64) -> [StepTest.Candidate] {
+        var random = SeededRandom(seed: seed)
+        var windows: [StepTest.Window] = []
+        for i in 0..<(Self.slots + 84) {
+            let slot = i % Self.slots
+            let phase = (Double(slot) + 0.5) / Double(Self.slots) - 0.5
+            let profile = InflowModelTests.shape(slot, weekend: false)
+            let level = i < Self.slots ? 1 : 1 + 0.1 * phase
+            let sigma = 0.02 * profile
+            let y = level * profile + (i >= Self.slots + 68 ? step : 0) + sigma * random.gaussian()
+            windows.append(StepTest.Window(day: i / Self.slots, time: Int64(i), index: i, y: y, profile: profile,
+                                           variance: sigma * sigma, phase: phase))
+        }
+        let test = StepTest(windows: windows, dayCount: 2, levelPrior: 1, levelSpread: 0.05, offsetSpread: 0.5,
+                            slopeSpread: slopeSpread, inflation: 1, lagOneCorrelation: 0, clip: 4)
+        return test.candidates()
+    }
+
+    @Test(arguments: [UInt64(1), 2, 3])
+    func aDayGrowingBusierIsNotABurstOnceItsLevelMayDrift(seed: UInt64) {
+        func largest(_ slopeSpread: Double) -> Double {
+            candidates(step: 0, slopeSpread: slopeSpread, seed: seed).filter { $0.windows >= 2 }.map(\.z).max() ?? 0
+        }
+        // The level held constant, the evening's excess looks like a step.
+        #expect(largest(0) > 5, "constant level: largest z \(largest(0))")
+        #expect(largest(0.06) < 4, "drifting level: largest z \(largest(0.06))")
+    }
+
+    @Test(arguments: [UInt64(1), 2, 3])
+    func aBurstOnADriftingDayIsStillFoundAtItsStart(seed: UInt64) throws {
+        let best = try #require(candidates(step: 8, slopeSpread: 0.06, seed: seed).filter { $0.windows >= 2 }.max { $0.z < $1.z })
+        #expect(abs(best.start - (Self.slots + 68)) <= 2, "start \(best.start)")
+        #expect(abs(best.estimate - 8) < 3, "estimate \(best.estimate)")
+        #expect(best.z > 6, "z \(best.z)")
+    }
+}

@@ -20,7 +20,8 @@ struct Span {
                 let expected = model.fixedFlow + model.levelPrior * (profile - model.fixedFlow)
                 windows.append(StepTest.Window(day: position, time: history.windowStart(atIndex: index), index: index,
                                                y: y - model.fixedFlow, profile: profile - model.fixedFlow,
-                                               variance: model.windowVariance(expected: expected)))
+                                               variance: model.windowVariance(expected: expected),
+                                               phase: (Double(slot) + 0.5) / Double(calendar.slotsPerDay) - 0.5))
             }
         }
         self.windows = windows
@@ -46,11 +47,12 @@ struct Span {
                 }
                 return known == 0 ? w
                     : StepTest.Window(day: w.day, time: w.time, index: w.index, y: w.y - known, profile: w.profile,
-                                      variance: w.variance)
+                                      variance: w.variance, phase: w.phase)
             }
         }
         return StepTest(windows: adjusted, dayCount: dayCount, levelPrior: model.levelPrior,
-                        levelSpread: model.levelSpread, offsetSpread: model.offsetSpread, inflation: model.segmentInflation,
+                        levelSpread: model.levelSpread, offsetSpread: model.offsetSpread,
+                        slopeSpread: config.levelDrift ? model.slopeSpread * 0.5 : 0, inflation: model.segmentInflation,
                         lagOneCorrelation: model.lagOneCorrelation,
                         clip: config.clipSigma)
     }
