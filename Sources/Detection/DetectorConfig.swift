@@ -60,10 +60,6 @@ public struct DetectorConfig: Sendable, Equatable, Codable {
     /// at most this many days back.
     public var minCloseWindows = 8
     public var maxCloseSpanDays = 7
-    /// Let a day's level drift within the day in the step test, with the drift's spread
-    /// learned from history (see `StepTest`): a day that grows busier towards its evening is
-    /// then not a burst. Off, each day's level is constant from midnight to midnight.
-    public var levelDrift = true
     /// Residuals are winsorised at this many standard deviations inside the test statistic.
     public var clipSigma = 4.0
 

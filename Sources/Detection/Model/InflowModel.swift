@@ -11,8 +11,6 @@
 ///   busy day: a burst raises the quiet hours as much as the busy ones. F is the part of the
 ///   demand that does not follow the level (industry, background leakage), learned.
 /// - The offset is what a day's level cannot explain; its spread is learned (see `StepTest`).
-///   So is the spread of a day's level drift, how much the level changes from one midnight
-///   to the next.
 /// - The noise variance is `a² + b²·expected²` (meter noise plus demand noise proportional to
 ///   demand), estimated from leave-one-out prediction errors, so it includes the error of the
 ///   profile itself. Every threshold of the detector is in units of this noise.
@@ -36,9 +34,6 @@ struct InflowModel: Sendable {
     let levelSpread: Double
     /// Spread (l/s) of a day's offset: what its level cannot explain (see `StepTest`).
     let offsetSpread: Double
-    /// Spread of a day's level drift from midnight to midnight (see `StepTest`): how much
-    /// the level of past days changed within them, beyond what their noise explains.
-    let slopeSpread: Double
     /// Mean inflow over the training days, l/s.
     let meanInflow: Double
     let trainingDays: Int
@@ -103,15 +98,12 @@ extension InflowModel {
         let offset = offsetSpread(regressions, fixed: fixed)
             ?? (noise.additive + noise.relative * meanProfile * meanProfile).squareRoot()
 
-        let drift = slopeSpread(days: days, levels: levels, profiles: profiles, fixed: fixed, noise: noise,
-                                slotsPerDay: slotsPerDay)
         var total = 0.0, count = 0.0
         for day in days { for value in day.values { if let value { total += value; count += 1 } } }
         return InflowModel(slotsPerDay: slotsPerDay, profiles: profiles, fixedFlow: fixed,
                            additiveVariance: noise.additive, relativeVariance: noise.relative,
                            lagOneCorrelation: noise.lagOneCorrelation, levelPrior: levelPrior, levelSpread: spread,
                            offsetSpread: max(offset, 1e-6),
-                           slopeSpread: drift,
                            meanInflow: count > 0 ? total / count : 0, trainingDays: days.count)
     }
 }

@@ -92,38 +92,6 @@ extension InflowModel {
         return max((max(robust * robust - noise, 0)).squareRoot(), 0.5 * noise.squareRoot())
     }
 
-    /// ψ, the spread of a day's level drift: each training day's residual from its level fit,
-    /// regressed on the profile times the window's place in the day (with an intercept, the
-    /// day's offset), by weighted least squares; the drifts' robust spread less the part their
-    /// own estimation noise explains (that noise inflated for the errors' autocorrelation).
-    /// Days that do not drift give ψ near zero, and the step test then holds each day's level
-    /// constant, as before the drift was modelled. Zero with too few days to tell.
-    static func slopeSpread(days: [TrainingDay], levels: [Double], profiles: [[Double]], fixed: Double,
-                            noise: Noise, slotsPerDay: Int) -> Double {
-        let rho = noise.lagOneCorrelation
-        let inflation = min((1 + rho) / (1 - rho), 6)
-        var drifts: [Double] = [], variances: [Double] = []
-        for (index, day) in days.enumerated() {
-            var sw = 0.0, sx = 0.0, sr = 0.0, sxx = 0.0, sxr = 0.0
-            for (slot, value) in day.values.enumerated() {
-                let profile = profiles[day.weekday][slot]
-                guard let value, profile.isFinite else { continue }
-                let expected = fixed + levels[index] * (profile - fixed)
-                let w = 1 / max(noise.additive + noise.relative * expected * expected, 1e-12)
-                let x = (profile - fixed) * ((Double(slot) + 0.5) / Double(slotsPerDay) - 0.5)
-                let r = value - expected
-                sw += w; sx += w * x; sr += w * r; sxx += w * x * x; sxr += w * x * r
-            }
-            let det = sw * sxx - sx * sx
-            guard sw > 0, det > 1e-12 * sw * sxx else { continue }
-            drifts.append((sw * sxr - sx * sr) / det)
-            variances.append(inflation * sw / det)
-        }
-        guard drifts.count >= 5, let robust = RobustStatistics.madSigma(drifts) else { return 0 }
-        let estimation = variances.reduce(0, +) / Double(variances.count)
-        return max(robust * robust - estimation, 0).squareRoot()
-    }
-
     /// Least-squares multiplier of `profile` that best matches the day.
     static func fittedLevel(_ values: [Double?], profile: [Double]) -> Double? {
         var numerator = 0.0, denominator = 0.0

@@ -20,8 +20,7 @@ struct Span {
                 let expected = model.fixedFlow + model.levelPrior * (profile - model.fixedFlow)
                 windows.append(StepTest.Window(day: position, time: history.windowStart(atIndex: index), index: index,
                                                y: y - model.fixedFlow, profile: profile - model.fixedFlow,
-                                               variance: model.windowVariance(expected: expected),
-                                               phase: (Double(slot) + 0.5) / Double(calendar.slotsPerDay) - 0.5))
+                                               variance: model.windowVariance(expected: expected)))
             }
         }
         self.windows = windows
@@ -47,12 +46,11 @@ struct Span {
                 }
                 return known == 0 ? w
                     : StepTest.Window(day: w.day, time: w.time, index: w.index, y: w.y - known, profile: w.profile,
-                                      variance: w.variance, phase: w.phase)
+                                      variance: w.variance)
             }
         }
         return StepTest(windows: adjusted, dayCount: dayCount, levelPrior: model.levelPrior,
-                        levelSpread: model.levelSpread, offsetSpread: model.offsetSpread,
-                        slopeSpread: config.levelDrift ? model.slopeSpread * 0.5 : 0, inflation: model.segmentInflation,
+                        levelSpread: model.levelSpread, offsetSpread: model.offsetSpread, inflation: model.segmentInflation,
                         lagOneCorrelation: model.lagOneCorrelation,
                         clip: config.clipSigma)
     }
