@@ -13,7 +13,8 @@
 ///    same start, or when flow and pressure together are `combinedOpenThreshold` high
 ///    (each at least `combinedMinimum`); in every case after `minOpenWindows`. The flow's
 ///    statistic is the step's mean excess or, when that is itself at least
-///    `jumpSupportMinimum`, its jump against autocorrelated noise if larger. The start
+///    `jumpSupportMinimum` (or `weakJumpSupportMinimum` and the jump's step agrees with the
+///    mean excess), its jump against autocorrelated noise if larger. The start
 ///    is the change point that best explains flow and pressure together; the flow increase
 ///    is the mean excess since. A step that came close without opening (a near miss) is kept
 ///    in view when its start leaves the two days, and tested at that start a day longer.
@@ -74,7 +75,7 @@ public struct BurstDetector: Sendable {
     private func detect(state: DetectorState, judgement: inout Judgement) -> (state: DetectorState, events: [BurstEvent]) {
         let test = judgement.span.test(model: judgement.model.inflow, config: config, knownSteps: Self.known(state.pastBursts))
         let lowest = min(config.openThreshold, config.corroboratedOpenThreshold, config.combinedMinimum,
-                         config.jumpSupportMinimum)
+                         min(config.jumpSupportMinimum, config.weakJumpSupportMinimum))
         // A new burst starts after the last one ended (which is also what keeps an event id,
         // derived from the start, from ever being opened twice).
         let lastEnd = state.pastBursts.map(\.end).max() ?? .min
@@ -103,7 +104,7 @@ public struct BurstDetector: Sendable {
         var nearMiss: (candidate: StepTest.Candidate, score: Double)?
         for candidate in candidates {
             let pressureZ = judgement.pressureZ(startIndex: judgement.span.windows[candidate.start].index)
-            let flowZ = flowEvidence(candidate)
+            let flowZ = flowEvidence(candidate, meanInflow: judgement.model.inflow.meanInflow)
             if flowZ >= config.nearMissThreshold, nearMiss.map({ Self.score(flowZ, pressureZ) > $0.score }) ?? true {
                 nearMiss = (candidate, Self.score(flowZ, pressureZ))
             }
@@ -169,8 +170,20 @@ public struct BurstDetector: Sendable {
     }
 
     /// The flow's evidence for a step (`DetectorConfig.jumpSupportMinimum`).
-    private func flowEvidence(_ candidate: StepTest.Candidate) -> Double {
-        candidate.z >= config.jumpSupportMinimum ? max(candidate.z, candidate.jumpZ) : candidate.z
+    private func flowEvidence(_ candidate: StepTest.Candidate, meanInflow: Double) -> Double {
+        Self.jumpIsSupported(candidate, meanInflow: meanInflow, config: config)
+            ? max(candidate.z, candidate.jumpZ) : candidate.z
+    }
+
+    /// Whether the mean excess supports the jump: strongly (`jumpSupportMinimum`), or weakly
+    /// (`weakJumpSupportMinimum`) for a step of a burst's size whose jump it agrees with.
+    static func jumpIsSupported(_ candidate: StepTest.Candidate, meanInflow: Double, config: DetectorConfig) -> Bool {
+        if candidate.z >= config.jumpSupportMinimum { return true }
+        guard candidate.z >= config.weakJumpSupportMinimum,
+              candidate.estimate <= config.weakJumpMaxShare * meanInflow else { return false }
+        let spread = (candidate.standardError * candidate.standardError
+            + candidate.jumpStandardError * candidate.jumpStandardError).squareRoot()
+        return abs(candidate.jumpEstimate - candidate.estimate) <= 2 * spread
     }
 
     /// Flow and pressure evidence for a change point, combined as independent z-scores.
@@ -197,7 +210,7 @@ public struct BurstDetector: Sendable {
             for candidate in test.candidates(from: max(earliest, startPosition - reach))
             where candidate.start <= startPosition + reach && candidate.estimate > 0 {
                 let pressureZ = judgement.pressureZ(startIndex: span.windows[candidate.start].index)
-                let flowZ = flowEvidence(candidate)
+                let flowZ = flowEvidence(candidate, meanInflow: judgement.model.inflow.meanInflow)
                 if refined.map({ Self.score(flowZ, pressureZ) > Self.score($0.flowZ, $0.pressureZ) }) ?? true {
                     refined = (candidate, flowZ, pressureZ)
                 }

@@ -134,6 +134,64 @@ import Testing
         #expect(atStart.z < 5, "z \(atStart.z)")
     }
 
+    /// What the jump estimates is the step itself when the step stays, and much more than the
+    /// mean excess when the flow jumps and falls most of the way back (a tank filling).
+    @Test(arguments: UInt64(1)...8)
+    func aSustainedStepsJumpAgreesWithItsMeanExcessAndASwingsDoesNot(seed: UInt64) throws {
+        let config = DetectorConfig()
+        let step = try #require(candidates(step: 8, seed: seed).first { $0.start == 146 })
+        #expect(abs(step.jumpEstimate - step.estimate) <= 2 * (step.standardError * step.standardError
+            + step.jumpStandardError * step.jumpStandardError).squareRoot(),
+                "jump \(step.jumpEstimate) against mean excess \(step.estimate)")
+        let swing = try #require(swingCandidates(seed: seed).first { $0.start == 146 })
+        #expect(abs(swing.jumpEstimate - swing.estimate) > 2 * (swing.standardError * swing.standardError
+            + swing.jumpStandardError * swing.jumpStandardError).squareRoot(),
+                "jump \(swing.jumpEstimate), mean excess \(swing.estimate)")
+        // Whatever its mean excess, the swing's jump never gets weak support.
+        let weaklySupported = StepTest.Candidate(start: swing.start, windows: swing.windows, estimate: swing.estimate,
+                                                 standardError: swing.standardError, z: 2.5, jumpZ: swing.jumpZ,
+                                                 jumpEstimate: swing.jumpEstimate,
+                                                 jumpStandardError: swing.jumpStandardError)
+        #expect(!BurstDetector.jumpIsSupported(weaklySupported, meanInflow: 100, config: config))
+    }
+
+    /// Two days as `candidates`, with 30 l/s from window 146 falling to 3 l/s from 148.
+    func swingCandidates(seed: UInt64) -> [StepTest.Candidate] {
+        var random = SeededRandom(seed: seed)
+        var error = 0.0
+        var windows: [StepTest.Window] = []
+        for i in 0..<150 {
+            let profile = InflowModelTests.shape(i % 96, weekend: false)
+            let sigma = 0.02 * profile
+            error = Self.rho * error + (1 - Self.rho * Self.rho).squareRoot() * random.gaussian()
+            let swing = i >= 148 ? 3.0 : (i >= 146 ? 30.0 : 0)
+            windows.append(StepTest.Window(day: i / 96, time: Int64(i), index: i, y: profile + swing + sigma * error,
+                                           profile: profile, variance: sigma * sigma))
+        }
+        return StepTest(windows: windows, dayCount: 2, levelPrior: 1, levelSpread: 0.05, offsetSpread: 0.5,
+                        inflation: (1 + Self.rho) / (1 - Self.rho), lagOneCorrelation: Self.rho, clip: 4).candidates()
+    }
+
+    /// The rules of weak support, on candidates made by hand: it needs a mean excess of at
+    /// least `weakJumpSupportMinimum`, a step of a burst's size and a jump that agrees with it.
+    @Test func weakSupportForAJumpNeedsAgreementAndABurstsSize() {
+        let config = DetectorConfig()
+        func candidate(estimate: Double, z: Double, jump: Double) -> StepTest.Candidate {
+            StepTest.Candidate(start: 0, windows: 4, estimate: estimate, standardError: estimate / z, z: z,
+                               jumpZ: 7, jumpEstimate: jump, jumpStandardError: jump / 7)
+        }
+        // A 15 l/s step on a 100 l/s DMA, its mean excess at 2.2 standard errors, its jump 16 l/s.
+        #expect(BurstDetector.jumpIsSupported(candidate(estimate: 15, z: 2.2, jump: 16), meanInflow: 100, config: config))
+        // The same below the weak minimum.
+        #expect(!BurstDetector.jumpIsSupported(candidate(estimate: 15, z: 1.9, jump: 16), meanInflow: 100, config: config))
+        // A jump three times what stayed (2·√(6.8² + 6.4²) = 18.7 < 30).
+        #expect(!BurstDetector.jumpIsSupported(candidate(estimate: 15, z: 2.2, jump: 45), meanInflow: 100, config: config))
+        // Too large for a burst: 25 % of the inflow.
+        #expect(!BurstDetector.jumpIsSupported(candidate(estimate: 25, z: 2.2, jump: 26), meanInflow: 100, config: config))
+        // Strong support needs neither.
+        #expect(BurstDetector.jumpIsSupported(candidate(estimate: 25, z: 3.1, jump: 75), meanInflow: 100, config: config))
+    }
+
     @Test func aStepJustAfterMissingDataHasNoJumpToJudge() throws {
         // Window 145 is missing: the step from 146 has no window before it to jump from.
         let candidate = try #require(candidates(step: 6, missing: [145], seed: 3).first { $0.windows == 4 })

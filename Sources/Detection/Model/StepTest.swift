@@ -59,6 +59,11 @@ struct StepTest {
         /// evidence for an abrupt step is then its jump at the start, which a slowly wandering
         /// demand does not make (see the type's comment).
         let jumpZ: Double
+        /// The step the AR(1) view estimates (l/s) and its standard error: for a burst, what
+        /// jumped stays, so it agrees with `estimate`; a storage swing jumps more than it keeps.
+        /// The mean excess's own where the jump is not judged.
+        let jumpEstimate: Double
+        let jumpStandardError: Double
     }
 
     let windows: [Window]
@@ -100,13 +105,15 @@ struct StepTest {
         // A jump speaks for a recent start only, and needs a window before it to jump from.
         let whitened = fits(from: max(earliest, windows.count - jumpMaxWindows), correlation: lagOneCorrelation,
                             inflation: 1)
-        var jumpZ: [Int: Double] = [:]
+        var jumps: [Int: Fit] = [:]
         for fit in whitened where continuesRun(fit.start) {
-            jumpZ[fit.start] = fit.z
+            jumps[fit.start] = fit
         }
         return inflated.map {
-            Candidate(start: $0.start, windows: windows.count - $0.start, estimate: $0.estimate,
-                      standardError: $0.standardError, z: $0.z, jumpZ: jumpZ[$0.start] ?? $0.z)
+            let jump = jumps[$0.start] ?? $0
+            return Candidate(start: $0.start, windows: windows.count - $0.start, estimate: $0.estimate,
+                             standardError: $0.standardError, z: $0.z, jumpZ: jump.z,
+                             jumpEstimate: jump.estimate, jumpStandardError: jump.standardError)
         }
     }
 
