@@ -66,6 +66,10 @@ def parser() -> argparse.ArgumentParser:
     sensors.add_argument("--late-share", type=float, default=0.002,
                          help="share of files that arrive 30 min-3 h late, named ..._rcvd<arrival>.csv (0.002)")
     demand = p.add_argument_group("demand")
+    demand.add_argument("--demand-style", choices=demands.STYLES, default="synthetic",
+                        help="synthetic: a drawn diurnal profile, AR(1) noise, day factors smoothed over "
+                             "midnight (the --day-factor-sd ... knobs); network-pattern: the network's own "
+                             "pattern, day factors that hold for a day, white noise, like shared/scenarios")
     knobs = demands.DemandKnobs()
     demand.add_argument("--day-factor-sd", type=float, default=knobs.day_factor_sd,
                         help=f"s.d. of the daily volume factor ({knobs.day_factor_sd})")
@@ -91,7 +95,8 @@ def config_from(args: argparse.Namespace) -> ScenarioConfig:
         outage_probability=args.outage_probability, late_share=args.late_share,
         demand=dataclasses.replace(demands.DemandKnobs(), day_factor_sd=args.day_factor_sd,
                                    group_noise_sd=args.group_noise_sd, junction_scale_sd=args.junction_scale_sd,
-                                   background_share=args.background_share))
+                                   background_share=args.background_share),
+        demand_style=args.demand_style)
 
 
 def summary(result) -> str:

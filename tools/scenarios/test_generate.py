@@ -278,3 +278,61 @@ def test_a_divided_network_meters_each_dma_on_its_own(divided):
     for r in rows:
         if r["quantity"] == "pressure":
             assert r["element"] in divided.dma_junctions[r["dma"]], r
+
+
+# The "network-pattern" demand style (the development scenarios' demand), checked on its plan
+# alone: no EPANET run is needed to see what the junctions are asked to draw.
+
+def pattern_plan(days: int = 21, **knobs):
+    from bwscen import demands
+
+    wn = networks.load_model(networks.CATALOG["Net3"])
+    networks.prepare_for_long_run(wn, days * 86400)
+    start = dt.datetime(2026, 3, 2, tzinfo=dt.timezone.utc)  # a Monday
+    plan = demands.plan_pattern_demands(wn, start, days * 96, 1.0, demands.PatternDemandKnobs(**knobs),
+                                        np.random.default_rng(5))
+    return wn, plan
+
+
+def test_network_pattern_style_draws_base_demands_on_the_networks_own_pattern():
+    wn, plan = pattern_plan(group_noise_sd=0.0, group_shift_sd_h=0.0, day_factor_sd=0.0, weekend_volume=(1.0, 1.0))
+    base = {name: sum(d.base_value for d in j.demand_timeseries_list) for name, j in wn.junctions()}
+    # Junction 203 is a large consumer whose own pattern carries its volume; it keeps its base value.
+    assert plan.junction_demand["203"][0] == pytest.approx(base["203"])
+    pattern = np.asarray(wn.get_pattern("1").multipliers)[:96]
+    # Base demand times the pattern, as EPANET would draw it (Net3's pattern has a mean of 1.07).
+    assert plan.total.mean() == pytest.approx(sum(v for v in base.values() if v > 0) * pattern.mean(), rel=1e-6)
+    first_day = plan.total[:96] / plan.total[:96].mean()
+    assert np.corrcoef(first_day, pattern)[0, 1] > 0.95
+
+
+def test_network_pattern_style_holds_each_days_level_and_moves_weekends_an_hour_later():
+    _, plan = pattern_plan(group_noise_sd=0.0, group_shift_sd_h=0.0)
+    days = plan.total.reshape(21, 96)
+    monday, saturday = days[0], days[5]
+    # A day's level holds from midnight to midnight: two weekdays differ by one factor only.
+    ratio = days[1] / monday
+    assert np.ptp(ratio) < 1e-9
+    assert abs(ratio[0] - 1.0) > 1e-4, "day levels vary"
+    # Saturday is Monday's shape an hour (four windows) later, at its own level.
+    later = np.roll(monday, 4)
+    assert np.ptp(saturday / later) < 1e-9
+
+
+def test_network_pattern_styles_noise_has_no_memory():
+    _, noisy = pattern_plan()
+    _, clean = pattern_plan(group_noise_sd=0.0)
+    residual = noisy.total / clean.total - 1.0
+    assert 0.005 < residual.std() < 0.05
+    assert abs(np.corrcoef(residual[1:], residual[:-1])[0, 1]) < 0.1
+
+
+def test_pattern_suite_lists_every_band_and_scenarios_without_burst():
+    from generate_suite import load_suite
+
+    entries = load_suite(os.path.join(HERE, "suite-pattern.json"))
+    assert {e["demand_style"] for e in entries} == {"network-pattern"}
+    assert all(e["network"] in networks.CATALOG for e in entries)
+    bursts = [e for e in entries if e.get("burst", True)]
+    assert 0 < len(bursts) < len(entries)
+    assert {e["band"] for e in bursts} == {"<2 %", "2-4 %", "4-10 %", "10-20 %"}

@@ -15,6 +15,13 @@ working as designed. What changes is the shape in time:
   height and short-term noise, and each junction gets its own fixed scale; groups (not
   single junctions) keep the number of EPANET patterns small on large networks;
 - a constant share of the mean demand stands for background leakage and night use.
+
+A second style, "network-pattern", follows the development scenarios in shared/scenarios
+instead (measured from their inflow: a shape that is the network's own pattern, a level
+that changes at midnight and holds for the day with a s.d. of about 6 %, weekends an hour
+later and lower, and a window-to-window noise with no memory): every consumer junction
+draws its base demand on the network's most common pattern, and `PatternDemandKnobs`
+sets the rest.
 """
 
 from __future__ import annotations
@@ -34,6 +41,23 @@ class DemandKnobs:
     group_noise_sd: float = 0.15
     junction_scale_sd: float = 0.15
     background_share: float = 0.10
+    max_groups: int = 64
+
+
+STYLES = ("synthetic", "network-pattern")
+
+
+@dataclass(frozen=True)
+class PatternDemandKnobs:
+    """The "network-pattern" style. Defaults measured on shared/scenarios' Net3 pair."""
+    day_factor_sd: float = 0.05
+    # Window-to-window noise of each group (white): with Net3's 64 groups the inflow's
+    # residual is 2.7 % of its profile with the meters' noise, as in the development pair.
+    group_noise_sd: float = 0.15
+    # Each group's clock is off by a random shift (h), which also smooths an hourly pattern.
+    group_shift_sd_h: float = 0.5
+    weekend_shift_h: float = 1.0
+    weekend_volume: tuple[float, float] = (0.88, 0.96)
     max_groups: int = 64
 
 
@@ -100,6 +124,82 @@ def plan_demands(wn, start: dt.datetime, steps: int, multiplier: float, knobs: D
     for mean, pattern in plan.junction_demand.values():
         plan.total += mean * plan.patterns[pattern]
     return plan
+
+
+def plan_pattern_demands(wn, start: dt.datetime, steps: int, multiplier: float, knobs: PatternDemandKnobs,
+                         rng: np.random.Generator) -> DemandPlan:
+    """The "network-pattern" style: every junction with a demand draws its base demand (the
+    sum of its demand entries' base values, times the catalog's multiplier) times the
+    network's most common pattern, which repeats daily, an hour later and lower on weekends; each
+    day's volume factor holds from midnight to midnight."""
+    means, dominant = _base_demands(wn, multiplier)
+    if not means:
+        raise ValueError("the network has no consumer demand")
+    negative = [name for name, mean in means.items() if mean < 0]
+    if negative:
+        raise ValueError(f"junction {negative[0]} has a negative demand (an unmetered source): not supported")
+    pattern_name = _most_common(dominant.values())
+    daily = _daily_shape(wn, pattern_name)
+    days = steps // STEPS_PER_DAY + 2
+    day_index = np.arange(steps) // STEPS_PER_DAY
+    weekend = ((start.weekday() + day_index) % 7) >= 5
+    day_factor = np.clip(1.0 + _ar1(days, 0.5, knobs.day_factor_sd, rng), 0.7, 1.3)[day_index]
+    weekend_volume = rng.uniform(*knobs.weekend_volume)
+    day_factor = np.where(weekend, day_factor * weekend_volume, day_factor)
+
+    junctions = sorted(j for j, mean in means.items() if mean > 0)
+    group_count = min(len(junctions), knobs.max_groups)
+    groups = rng.permutation(len(junctions)) % group_count
+    plan = DemandPlan({}, {}, residential_pattern=pattern_name)
+    hours = (np.arange(steps) * STEP_S / 3600.0) % 24.0
+    for g in range(group_count):
+        shift = rng.normal(0.0, knobs.group_shift_sd_h) + np.where(weekend, knobs.weekend_shift_h, 0.0)
+        shape = _periodic_interp(daily, hours - shift)
+        noise = rng.normal(0.0, knobs.group_noise_sd, steps)
+        plan.patterns[f"bwpat{g:03d}"] = shape * day_factor * np.maximum(0.0, 1.0 + noise)
+    for j, g in zip(junctions, groups):
+        plan.junction_demand[j] = (means[j], f"bwpat{int(g):03d}")
+    plan.total = np.zeros(steps)
+    for mean, pattern in plan.junction_demand.values():
+        plan.total += mean * plan.patterns[pattern]
+    return plan
+
+
+def _base_demands(wn, multiplier: float) -> tuple[dict[str, float], dict[str, str | None]]:
+    """Each junction's summed base demand and its largest entry's pattern (a large consumer
+    whose pattern carries its volume keeps only its base value, as in the development
+    scenarios)."""
+    means: dict[str, float] = {}
+    dominant: dict[str, str | None] = {}
+    for name, junction in wn.junctions():
+        entries = list(junction.demand_timeseries_list)
+        total = sum(d.base_value for d in entries)
+        if entries and total != 0.0:
+            largest = max(entries, key=lambda d: abs(d.base_value))
+            means[name] = total * multiplier
+            dominant[name] = largest.pattern_name or wn.options.hydraulic.pattern
+    return means, dominant
+
+
+def _daily_shape(wn, pattern_name: str | None) -> np.ndarray:
+    """One day of the pattern's multipliers on the 15-minute step (a shorter pattern repeats,
+    a longer one is cut to its first day). Not normalised: a junction draws its base demand
+    times the pattern, as EPANET would (Net6's pattern has a mean of 0.41, and its pipes
+    carry only that); flat when there is no pattern."""
+    multipliers = _pattern_multipliers(wn, pattern_name)
+    if len(multipliers) < 2 or multipliers.mean() <= 0:
+        return np.ones(STEPS_PER_DAY)
+    return np.resize(multipliers, STEPS_PER_DAY)
+
+
+def _periodic_interp(daily: np.ndarray, hours: np.ndarray) -> np.ndarray:
+    """The daily shape at fractional hours, linear between its steps, wrapping at midnight."""
+    step_h = 24.0 / len(daily)
+    position = (hours % 24.0) / step_h
+    below = np.floor(position).astype(int) % len(daily)
+    above = (below + 1) % len(daily)
+    weight = position - np.floor(position)
+    return daily[below] * (1.0 - weight) + daily[above] * weight
 
 
 def install(wn, plan: DemandPlan) -> None:

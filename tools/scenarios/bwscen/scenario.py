@@ -62,6 +62,9 @@ class ScenarioConfig:
     pressure_unit: str = "m"
     min_burst_pressure_m: float = 10.0
     demand: demands.DemandKnobs = field(default_factory=demands.DemandKnobs)
+    # "synthetic" (`demand`) or "network-pattern" (`pattern_demand`): demands.STYLES.
+    demand_style: str = "synthetic"
+    pattern_demand: demands.PatternDemandKnobs = field(default_factory=demands.PatternDemandKnobs)
 
     @property
     def days(self) -> int:
@@ -185,8 +188,15 @@ def _simulate(config: ScenarioConfig, spec: networks.NetworkSpec, start: dt.date
     wn = networks.load_model(spec)
     warmup = WARMUP_DAYS * STEPS_PER_DAY
     networks.prepare_for_long_run(wn, (warmup + steps - 1) * STEP_S)
-    plan = demands.plan_demands(wn, start - dt.timedelta(days=WARMUP_DAYS), warmup + steps,
-                                spec.demand_multiplier, config.demand, stream(config.seed, "demands"))
+    plan_start = start - dt.timedelta(days=WARMUP_DAYS)
+    if config.demand_style == "network-pattern":
+        plan = demands.plan_pattern_demands(wn, plan_start, warmup + steps, spec.demand_multiplier,
+                                            config.pattern_demand, stream(config.seed, "demands"))
+    elif config.demand_style == "synthetic":
+        plan = demands.plan_demands(wn, plan_start, warmup + steps, spec.demand_multiplier, config.demand,
+                                    stream(config.seed, "demands"))
+    else:
+        raise ValueError(f"demand style {config.demand_style!r}: use one of {', '.join(demands.STYLES)}")
     demands.install(wn, plan)
     consumer_lps = plan.total[warmup:] * 1000.0
     mean_demand_lps = float(consumer_lps[:history_steps].mean())
