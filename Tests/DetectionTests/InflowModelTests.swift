@@ -50,6 +50,27 @@ import Testing
         #expect(pools[2] == [0, 1, 2, 3, 4])
     }
 
+    /// Every weekend day lost its 10:00 window, the weekend's morning peak (two hours later
+    /// than the weekdays'): the weekend profile there is its own neighbours' mean, not the
+    /// weekdays' value at 10:00.
+    @Test func aTimeNoDayOfATypeCoveredIsInterpolatedFromItsNeighbours() {
+        var sums = ShapeSums(slots: Self.slots)
+        for day in Self.days() {
+            let values = day.weekday >= 5 ? day.values.enumerated().map { $0.offset == 40 ? nil : $0.element } : day.values
+            sums.add(TrainingDay(day: day.day, weekday: day.weekday, values: values), level: 1)
+        }
+        let weekend = sums.profile(pooling: [5, 6])
+        let neighbours = (weekend[39] + weekend[41]) / 2
+        #expect(abs(weekend[40] - neighbours) < 1e-9)
+        #expect(abs(weekend[40] - Self.shape(40, weekend: true)) < 2)
+        #expect(abs(weekend[40] - Self.shape(40, weekend: false)) > 20, "not the weekdays' value")
+        // Around midnight too: a gap at the last slot takes the last and the first.
+        let late = ShapeSums(slots: 4)
+        var edge = late
+        edge.add(TrainingDay(day: 0, weekday: 0, values: [10, 20, 30, nil]), level: 1)
+        #expect(edge.profile(pooling: [0]) == [10, 20, 30, 20])
+    }
+
     @Test func theNoiseLawAndTheFixedPartAreRecovered() throws {
         let model = try #require(InflowModel.fit(days: Self.days(fixed: 40), slotsPerDay: Self.slots, minimumDays: 7))
         // 2 % proportional noise: b² ≈ 0.0004 (leave-one-out errors add a little).

@@ -25,10 +25,26 @@ struct ShapeSums: Sendable {
         (0..<slots).map { count[weekday][$0] > 0 ? sum[weekday][$0] / Double(count[weekday][$0]) : .nan }
     }
 
-    /// The profile pooled over `weekdays`; a slot no pooled day covers falls back to all days.
+    /// The profile pooled over `weekdays`. A slot no pooled day covers is interpolated from the
+    /// nearest covered slots of the same profile (around midnight too): other weekdays may
+    /// keep another rhythm, and where the demand changes fast (Net6's evening fall of 1,500 l/s
+    /// in two hours, an hour later at weekends) their value at that slot is no estimate of
+    /// this one's. Only a pool that covers no slot at all falls back to all days.
     func profile(pooling weekdays: [Int]) -> [Double] {
-        (0..<slots).map { slot in
-            profile(pooling: weekdays, slot: slot, leavingOut: nil) ?? profile(pooling: Array(0..<7), slot: slot, leavingOut: nil) ?? .nan
+        let own = (0..<slots).map { profile(pooling: weekdays, slot: $0, leavingOut: nil) }
+        let covered = own.indices.filter { own[$0] != nil }
+        guard !covered.isEmpty else {
+            return (0..<slots).map { profile(pooling: Array(0..<7), slot: $0, leavingOut: nil) ?? .nan }
+        }
+        return (0..<slots).map { slot in
+            if let value = own[slot] { return value }
+            // The nearest covered slots before and after, going round the day.
+            let before = covered.last { $0 < slot } ?? covered.last!
+            let after = covered.first { $0 > slot } ?? covered.first!
+            let gap = (after - before + slots) % slots
+            guard gap > 0 else { return own[before]! }
+            let weight = Double((slot - before + slots) % slots) / Double(gap)
+            return own[before]! * (1 - weight) + own[after]! * weight
         }
     }
 
