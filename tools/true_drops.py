@@ -2,7 +2,7 @@
 """The pressure drop each burst really caused at its loggers, against the drop the detector
 measured: how good is the evidence the localiser is given?
 
-    python3 tools/true_drops.py --trace /tmp/trace.jsonl [SCENARIO ...]
+    python3 tools/true_drops.py --trace /tmp/trace.jsonl [--suite SUITE.json] [SCENARIO ...]
 
 `--trace` is a file `LocalisationTrace/record` wrote (README, "Measuring the localiser"):
 per burst scenario of the suite, the evidence (drop and noise per logger) of the last area
@@ -60,10 +60,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--trace", required=True, help="LocalisationTrace/record's output (JSON lines)")
     parser.add_argument("--json", help="write the figures here")
+    parser.add_argument("--suite", help="the suite file the trace's scenarios come from "
+                                        "(default: tools/scenarios/suite.json)")
     parser.add_argument("scenarios", nargs="*", help="only these (default: every record)")
     args = parser.parse_args()
     logging.getLogger("wntr.epanet.toolkit").setLevel(logging.ERROR)
-    entries = {entry["name"]: entry for entry in load_suite()}
+    entries = {entry["name"]: entry for entry in (load_suite(args.suite) if args.suite else load_suite())}
     with open(args.trace, encoding="utf-8") as handle:
         records = [json.loads(line) for line in handle if line.strip()]
     kept = {}
@@ -72,7 +74,7 @@ def main() -> int:
         if args.scenarios and name not in args.scenarios:
             continue
         if name not in entries:
-            print(f"{name}: not in tools/scenarios/suite.json, skipped", file=sys.stderr)
+            print(f"{name}: not in {args.suite or 'tools/scenarios/suite.json'}, skipped", file=sys.stderr)
             continue
         truth = true_drops(entries[name], record)
         evidence = dict(zip(record["nodes"], record["drops"]))

@@ -2,7 +2,8 @@
 /// this rather than on `Localiser` itself so that it runs without a network (and tests can
 /// pass a stand-in).
 public protocol BurstLocalising: Sendable {
-    func localise(evidence: [PressureEvidence], flowIncreaseLps: Double) -> AreaOfInterest
+    /// `operation`: what the DMA's meters measured just before the burst (nil: unknown).
+    func localise(evidence: [PressureEvidence], flowIncreaseLps: Double, operation: MeasuredOperation?) -> AreaOfInterest
 }
 
 extension Localiser: BurstLocalising {}

@@ -81,6 +81,9 @@ public struct DetectorConfig: Sendable, Equatable, Codable {
     public var updateStartWindows = 4
     /// Localise again whenever the windows since the start doubled, up to this many windows.
     public var relocaliseUntilWindows = 192
+    /// The localiser linearises the network at what the meters measured over this many
+    /// windows before the burst's start (`MeasuredOperation`): the hour the burst met.
+    public var operationWindows = 4
 
     public init() {}
 

@@ -17,7 +17,9 @@ import WaterNetwork
 ///    then the totals. BURSTWATCH_TRACE_DETAIL=SCENARIO prints that burst's signatures;
 ///    BURSTWATCH_TRACE_METHOD, _SIZE_SPREAD (a number, or "off"), _MODEL_ERROR, _CAP,
 ///    _COVERAGE and _SEED override `LocalisationSettings`; BURSTWATCH_TRACE_DIR is the suite
-///    (default /tmp/bw-suite).
+///    (default /tmp/bw-suite). BURSTWATCH_TRACE_OPERATION=off localises at the network file's
+///    snapshot instead of the hour the meters measured (step 1 records it, over
+///    BURSTWATCH_TRACE_OPERATION_WINDOWS windows before the start if set).
 /// The record is the input of the area each burst's DMA published last, as `burstwatch eval`
 /// scores it; re-localised with other settings, the figures approximate eval's.
 @Suite struct LocalisationTrace {
@@ -34,18 +36,28 @@ import WaterNetwork
         /// the drops are means over. Nil in records written before they were kept.
         var startEstimate: Int64?
         var detectedAt: Int64?
+        /// What the meters measured before the start (`MeasuredOperation`); nil in records
+        /// written before it was kept, or when there was no complete window.
+        var operationFlows: [String: Double]?
+        var operationNetInflow: Double?
+
+        var operation: MeasuredOperation? {
+            guard let operationFlows, let operationNetInflow else { return nil }
+            return MeasuredOperation(flowsIntoDMALps: operationFlows, netInflowLps: operationNetInflow)
+        }
     }
 
     final class Recorder: BurstLocalising, @unchecked Sendable {
         let inner: Localiser
         let lock = NSLock()
-        var calls: [(flow: Double, evidence: [PressureEvidence], area: [String])] = []
+        var calls: [(flow: Double, evidence: [PressureEvidence], operation: MeasuredOperation?, area: [String])] = []
 
         init(_ inner: Localiser) { self.inner = inner }
 
-        func localise(evidence: [PressureEvidence], flowIncreaseLps: Double) -> AreaOfInterest {
-            let area = inner.localise(evidence: evidence, flowIncreaseLps: flowIncreaseLps)
-            lock.withLock { calls.append((flowIncreaseLps, evidence, area.nodes)) }
+        func localise(evidence: [PressureEvidence], flowIncreaseLps: Double,
+                      operation: MeasuredOperation?) -> AreaOfInterest {
+            let area = inner.localise(evidence: evidence, flowIncreaseLps: flowIncreaseLps, operation: operation)
+            lock.withLock { calls.append((flowIncreaseLps, evidence, operation, area.nodes)) }
             return area
         }
     }
@@ -73,7 +85,11 @@ import WaterNetwork
             let scenario = try ScenarioLoader.load(folder: folder)
             guard let burst = scenario.truth?.bursts.first, let network = scenario.network else { continue }
             let recorders = Recorders()
-            let run = EvalRunner(localising: { recorders.make($0, $1) }).run(scenario)
+            var config = DetectorConfig()
+            if let windows = Self.environment["BURSTWATCH_TRACE_OPERATION_WINDOWS"].flatMap(Int.init) {
+                config.operationWindows = windows
+            }
+            let run = EvalRunner(config: config, localising: { recorders.make($0, $1) }).run(scenario)
             guard let node = network.nodeIndex(burst.node),
                   let dma = run.dmas.first(where: { run.regionByDMA[$0]?.contains[node] ?? true }),
                   let event = run.events.last(where: { $0.dma == dma && $0.areaOfInterest != nil }),
@@ -82,7 +98,9 @@ import WaterNetwork
             let record = Record(scenario: name, dma: dma, burstNode: burst.node, flowIncreaseLps: last.flow,
                                 loggers: last.evidence.map(\.loggerID), nodes: last.evidence.map(\.nodeID),
                                 drops: last.evidence.map(\.dropM), sigmas: last.evidence.map(\.sigmaM),
-                                startEstimate: event.startEstimate, detectedAt: event.detectedAt)
+                                startEstimate: event.startEstimate, detectedAt: event.detectedAt,
+                                operationFlows: last.operation?.flowsIntoDMALps,
+                                operationNetInflow: last.operation?.netInflowLps)
             lines.append(String(decoding: try JSONEncoder().encode(record), as: UTF8.self))
             print("recorded \(name): \(last.evidence.count) loggers, \(last.flow) l/s")
         }
@@ -129,8 +147,12 @@ import WaterNetwork
                 PressureEvidence(loggerID: record.loggers[$0], nodeID: record.nodes[$0], dropM: record.drops[$0],
                                  sigmaM: record.sigmas[$0])
             }
-            let area = localiser.localise(evidence: evidence, flowIncreaseLps: record.flowIncreaseLps)
-            let probabilities = localiser.burstProbabilities(evidence: evidence, flowIncreaseLps: record.flowIncreaseLps)
+            // BURSTWATCH_TRACE_OPERATION=off: linearised at the file's snapshot, as before the
+            // measured operation was used.
+            let operation = Self.environment["BURSTWATCH_TRACE_OPERATION"] == "off" ? nil : record.operation
+            let area = localiser.localise(evidence: evidence, flowIncreaseLps: record.flowIncreaseLps, operation: operation)
+            let probabilities = localiser.burstProbabilities(evidence: evidence, flowIncreaseLps: record.flowIncreaseLps,
+                                                             operation: operation)
             let node = base.network.nodeIndex(record.burstNode)!
             let rank = probabilities.reduce(0) { $1 > probabilities[node] ? $0 + $1 : $0 }
             // The pipe length of the candidates more likely than the burst node, as a share

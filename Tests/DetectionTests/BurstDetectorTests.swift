@@ -11,11 +11,16 @@ final class RecordingLocaliser: BurstLocalising, @unchecked Sendable {
     // keeps Sendable honest.
     private let lock = NSLock()
     private var calls: [[PressureEvidence]] = []
+    private var operations: [MeasuredOperation?] = []
 
     var evidenceSeen: [[PressureEvidence]] { lock.withLock { calls } }
+    var operationsSeen: [MeasuredOperation?] { lock.withLock { operations } }
 
-    func localise(evidence: [PressureEvidence], flowIncreaseLps: Double) -> AreaOfInterest {
-        lock.withLock { calls.append(evidence) }
+    func localise(evidence: [PressureEvidence], flowIncreaseLps: Double, operation: MeasuredOperation?) -> AreaOfInterest {
+        lock.withLock {
+            calls.append(evidence)
+            operations.append(operation)
+        }
         let ranked = evidence.sorted { $0.dropM / $0.sigmaM > $1.dropM / $1.sigmaM }.map(\.nodeID)
         return AreaOfInterest(nodes: ranked, pipes: [], pipeLengthM: 0, centroid: Point(x: 0, y: 0),
                               geometry: Geometry(lines: []))
@@ -330,6 +335,27 @@ final class RecordingLocaliser: BurstLocalising, @unchecked Sendable {
         #expect(evidence.allSatisfy { $0.sigmaM > 0 && $0.dropM.isFinite })
         // The confidence counts the pressure evidence too.
         #expect(first.confidence >= 0.9)
+    }
+
+    /// The localiser is told what the meters measured over the hour before the burst's
+    /// estimated start (the hour whose hydraulic state it linearises at): each metered link's
+    /// mean flow into the DMA, sign applied, and the net inflow, none of it the burst's.
+    @Test func theHourBeforeTheStartReachesTheLocaliser() throws {
+        let localiser = RecordingLocaliser()
+        let dma = S(days: 22, bursts: [.init(start: S.time(day: 20, hour: 14), flowLps: 10)], seed: 91)
+        let (events, _) = dma.run(detector: BurstDetector(localiser: localiser))
+        let first = try #require(opened(events).first)
+        let operation = try #require(localiser.operationsSeen.first ?? nil)
+        let windows = DetectorConfig().operationWindows
+        let hourBefore = (first.startEstimate - Int64(windows) * 900_000_000)..<first.startEstimate
+        func mean(_ logger: String) -> Double {
+            let values = dma.readings().filter { $0.loggerID == logger && hourBefore.contains($0.timestamp) }.map(\.valueSI)
+            return values.reduce(0, +) / Double(values.count)
+        }
+        #expect(Set(operation.flowsIntoDMALps.keys) == ["P-in", "P-out"])
+        #expect(abs(operation.flowsIntoDMALps["P-in"]! - mean("FM-IN")) < 1e-9)
+        #expect(abs(operation.flowsIntoDMALps["P-out"]! + mean("FM-OUT")) < 1e-9)
+        #expect(abs(operation.netInflowLps - (mean("FM-IN") - mean("FM-OUT"))) < 1e-9)
     }
 
     @Test func withoutALocaliserEventsHaveNoArea() throws {

@@ -25,7 +25,9 @@ struct GradientIteration {
     init(network: NetworkModel, laws: [LinkLaw], extraDemandLps: [Int: Double]) {
         self.network = network
         self.laws = laws
-        var demands = network.nodes.map { $0.kind == .junction ? $0.baseDemandLps / 1000 : 0 }
+        // A node without a fixed head (a junction, or a tank whose outflow was measured,
+        // `OperatingConditions`) draws its demand; a fixed head draws nothing.
+        var demands = network.nodes.map { $0.kind == .junction || $0.fixedHeadM == nil ? $0.baseDemandLps / 1000 : 0 }
         for (node, extra) in extraDemandLps { demands[node] += extra / 1000 }
         self.demands = demands
         var unknown = [Int?](repeating: nil, count: network.nodes.count)

@@ -7,8 +7,10 @@ import WaterNetwork
 /// heads (`EnvelopeCholesky`) and updates every flow from it.
 ///
 /// What is modelled, and how (EPANET 2.2's rules unless said):
-/// - Demands: the junctions' base demands (no patterns, no emitters).
-/// - Reservoirs hold their head; tanks hold their initial level (a snapshot, no filling).
+/// - Demands: the junctions' base demands (no patterns, no emitters), or `OperatingConditions`'
+///   scaled ones.
+/// - Reservoirs hold their head; tanks hold their initial level (a snapshot, no filling), or
+///   supply the outflow `OperatingConditions` measured and find their head.
 /// - Pipes: the network's head-loss formula (Hazen-Williams, Darcy-Weisbach with
 ///   Swamee-Jain, Chezy-Manning) plus minor losses; closed pipes carry nothing; a CV pipe
 ///   closes when its flow would reverse.
@@ -28,7 +30,11 @@ public struct SteadyStateHydraulics: Sendable {
     /// with this reason instead of guessing.
     public let unmodelled: String?
 
-    public init(network: NetworkModel) {
+    /// `conditions`: the hour the solve stands for (`OperatingConditions`); by default the
+    /// file's own snapshot. `network` stays the file's; the solve runs on the network as the
+    /// conditions make it.
+    public init(network: NetworkModel, conditions: OperatingConditions = .asFiled) {
+        let network = conditions == .asFiled ? network : conditions.applied(to: network)
         self.network = network
         var laws: [LinkLaw] = []
         var problems: [String] = []

@@ -30,6 +30,8 @@ public struct Localiser: Sendable {
     /// Factorised once per network, only when the method needs it.
     private let hydraulics: LinearHydraulicSignature?
     private let operatingPoint: OperatingPointSignature?
+    /// Signatures at measured conditions (`MeasuredOperation`), built when first asked for.
+    private let measuredOperatingPoints = OperatingPointCache()
 
     public init(network: NetworkModel, graph: NetworkGraph) {
         self.init(network: network, graph: graph, settings: LocalisationSettings())
@@ -72,14 +74,18 @@ public struct Localiser: Sendable {
     /// `flowIncreaseLps`, the burst's flow as the DMA's inflow measured it, checks the size
     /// the hydraulic signatures imply (`LocalisationSettings.burstSizeSpread`); 0 or less:
     /// unknown, not checked. The distance-decay method has no units and ignores it.
-    public func localise(evidence: [PressureEvidence], flowIncreaseLps: Double) -> AreaOfInterest {
+    /// `operation`, what the DMA's meters measured before the burst: the operating point is
+    /// then linearised at that hour (`MeasuredOperation`) instead of at the file's snapshot.
+    public func localise(evidence: [PressureEvidence], flowIncreaseLps: Double,
+                         operation: MeasuredOperation? = nil) -> AreaOfInterest {
         guard !candidates.isEmpty else {
             return AreaOfInterest(nodes: [], pipes: [], pipeLengthM: 0, centroid: Point(x: 0, y: 0),
                                   geometry: Geometry(lines: []))
         }
         let observations = LoggerObservations(evidence: evidence, network: network)
         let distances = DistanceTable(graph: graph, sources: observations.nodes)
-        let probabilities = probabilities(observations, distances: distances, flowIncreaseLps: flowIncreaseLps)
+        let probabilities = probabilities(observations, distances: distances, flowIncreaseLps: flowIncreaseLps,
+                                          operation: operation)
         let peak = mostLikelyNode(probabilities, observations: observations, distances: distances)
         let start = settings.seedNeighbourhoodShare > 0
             ? AreaSeed(graph: graph).centre(
@@ -96,14 +102,28 @@ public struct Localiser: Sendable {
     /// The probability that the burst is at each node (index = node index; 0 for
     /// non-candidates). For comparing methods and for diagnostics. `flowIncreaseLps` 0:
     /// the burst's size is unknown and not checked.
-    public func burstProbabilities(evidence: [PressureEvidence], flowIncreaseLps: Double = 0) -> [Double] {
+    public func burstProbabilities(evidence: [PressureEvidence], flowIncreaseLps: Double = 0,
+                                   operation: MeasuredOperation? = nil) -> [Double] {
         let observations = LoggerObservations(evidence: evidence, network: network)
         return probabilities(observations, distances: DistanceTable(graph: graph, sources: observations.nodes),
-                             flowIncreaseLps: flowIncreaseLps)
+                             flowIncreaseLps: flowIncreaseLps, operation: operation)
+    }
+
+    /// The operating-point signature for `operation`'s conditions, or the file's snapshot's
+    /// when there is no measurement or its solve fails.
+    private func operatingPoint(at operation: MeasuredOperation?) -> OperatingPointSignature? {
+        guard let base = operatingPoint, let operation else { return operatingPoint }
+        let conditions = operation.conditions(on: network, demandNodes: region?.contains)
+        guard conditions != .asFiled else { return base }
+        let measured = measuredOperatingPoints.signature(conditions) {
+            OperatingPointSignature(network: network, linear: hydraulics, conditions: conditions)
+        }
+        return measured.fallbackReason == nil ? measured : base
     }
 
     private func probabilities(_ observations: LoggerObservations, distances: DistanceTable,
-                               flowIncreaseLps: Double) -> [Double] {
+                               flowIncreaseLps: Double, operation: MeasuredOperation?) -> [Double] {
+        let operatingPoint = operatingPoint(at: operation)
         let variants: [[[Double]]]
         var sizeChecks: [CandidateScoring.SizeCheck?] = []
         // The operating point's drops are metres per m³/s of outflow: the size its fit
@@ -188,3 +208,4 @@ public struct Localiser: Sendable {
         return best
     }
 }
+

@@ -38,10 +38,13 @@ struct OperatingPointSignature: Sendable {
     let fallbackReason: String?
 
     /// `linear`: the network's linear signature when the caller has one already, to fall
-    /// back on without factorising it a second time.
+    /// back on without factorising it a second time. `conditions`: the hour to linearise at
+    /// (by default the file's snapshot). Whatever the conditions, tanks and reservoirs are
+    /// fixed heads for the burst itself: over the hours a burst is judged, a tank supplies it
+    /// from its level.
     init(network: NetworkModel, floorVelocityMps: Double = defaultFloorVelocityMps,
-         linear: LinearHydraulicSignature? = nil) {
-        let hydraulics = SteadyStateHydraulics(network: network)
+         linear: LinearHydraulicSignature? = nil, conditions: OperatingConditions = .asFiled) {
+        let hydraulics = SteadyStateHydraulics(network: network, conditions: conditions)
         let solution = hydraulics.solve()
         guard let state = solution.state else {
             if case let .failed(reason) = solution { fallbackReason = reason } else { fallbackReason = "no state" }

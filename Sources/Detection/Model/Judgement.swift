@@ -45,6 +45,26 @@ struct Judgement {
         return series.evidence(start: startIndex, end: current, baseline: baselineWindows)
     }
 
+    /// What the DMA's meters measured over the `windows` windows before `startIndex`: the
+    /// hour the localiser linearises the network at. Nil when no window there has every
+    /// flow channel.
+    func operation(startIndex: Int, windows: Int) -> MeasuredOperation? {
+        let channels = history.flowChannels
+        var sums = Array(repeating: 0.0, count: channels.count), inflow = 0.0, counted = 0
+        for index in max(0, startIndex - windows)..<startIndex {
+            guard let net = history.inflow(atIndex: index) else { continue }
+            let flows = channels.indices.map { history.flowMean(channel: $0, atIndex: index) }
+            guard flows.allSatisfy({ $0 != nil }) else { continue }
+            for channel in channels.indices { sums[channel] += flows[channel]! * (channels[channel].sign ?? 1) }
+            inflow += net
+            counted += 1
+        }
+        guard counted > 0 else { return nil }
+        var byLink: [String: Double] = [:]
+        for (channel, spec) in channels.enumerated() { byLink[spec.element, default: 0] += sums[channel] / Double(counted) }
+        return MeasuredOperation(flowsIntoDMALps: byLink, netInflowLps: inflow / Double(counted))
+    }
+
     func windowsSince(_ start: Int64) -> Int {
         guard let startIndex = history.gridIndex(ofWindowStart: start) else { return 0 }
         return max(0, current - startIndex + 1)
