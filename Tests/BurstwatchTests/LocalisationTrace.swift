@@ -15,7 +15,7 @@ import WaterNetwork
 ///    those inputs again and prints, per burst, whether the node is in the area, the area's
 ///    share and the burst node's rank (the probability of the nodes more likely than it),
 ///    then the totals. BURSTWATCH_TRACE_DETAIL=SCENARIO prints that burst's signatures;
-///    BURSTWATCH_TRACE_METHOD, _SIZE_SPREAD (a number, or "off"), _MODEL_ERROR, _CAP,
+///    BURSTWATCH_TRACE_METHOD, _SIZE_SPREAD (a number, or "off"), _MODEL_ERROR, _CAP, _MIN_PIPES,
 ///    _COVERAGE and _SEED override `LocalisationSettings`; BURSTWATCH_TRACE_DIR is the suite
 ///    (default /tmp/bw-suite). BURSTWATCH_TRACE_OPERATION=off localises at the network file's
 ///    snapshot instead of the hour the meters measured (step 1 records it, over
@@ -131,6 +131,7 @@ import WaterNetwork
                 if let cap = Self.environment["BURSTWATCH_TRACE_CAP"].flatMap(Double.init) { settings.maxShareOfPipeLength = cap }
                 if let coverage = Self.environment["BURSTWATCH_TRACE_COVERAGE"].flatMap(Double.init) { settings.coverage = coverage }
                 if let seed = Self.environment["BURSTWATCH_TRACE_SEED"].flatMap(Double.init) { settings.seedNeighbourhoodShare = seed }
+                if let pipes = Self.environment["BURSTWATCH_TRACE_MIN_PIPES"].flatMap(Int.init) { settings.minimumPipes = pipes }
                 // Each node's pipe length (half of each pipe to each end), for the length rank.
                 var nodeLength = [Double](repeating: 0, count: network.nodes.count)
                 for link in network.links where link.kind == .pipe {

@@ -3,15 +3,17 @@ import WaterNetwork
 /// Grows the area of interest from the most likely node into a connected set.
 ///
 /// Each step adds the neighbouring node with the highest probability, until the set
-/// holds `coverage` of the probability (and at least one pipe), or no neighbour can be
-/// added without passing `maxPipeLengthM`. A connected area is one a crew can walk.
+/// holds `coverage` of the probability (and at least `minimumPipes` pipes), or no neighbour
+/// can be added without passing `maxPipeLengthM`. A connected area is one a crew can walk.
 struct AreaGrowing {
     let graph: NetworkGraph
 
     /// Nodes in the order they were added, starting with `start`; only nodes `within` marks
     /// (nil: any node).
+    /// `minimumPipes` are allowed whatever their length (on a network of few long pipes one
+    /// pipe can be more than the cap).
     func grow(from start: Int, probabilities: [Double], coverage: Double, maxPipeLengthM: Double,
-              within allowed: [Bool]? = nil) -> [Int] {
+              minimumPipes: Int = 1, within allowed: [Bool]? = nil) -> [Int] {
         let links = graph.model.links
         var inArea = [Bool](repeating: false, count: graph.nodeCount)
         var onFrontier = [Bool](repeating: false, count: graph.nodeCount)
@@ -43,7 +45,7 @@ struct AreaGrowing {
         }
 
         add(start)
-        while !frontier.isEmpty && (covered < coverage || pipeCount == 0) {
+        while !frontier.isEmpty && (covered < coverage || pipeCount < minimumPipes) {
             // Best by probability; among equals, the one adding the least pipe.
             var bestPosition = 0
             var bestJoin = pipesJoining(frontier[0])
@@ -57,7 +59,10 @@ struct AreaGrowing {
                 }
             }
             let node = frontier.remove(at: bestPosition)
-            if pipeCount > 0 && pipeLengthM + bestJoin.lengthM > maxPipeLengthM { continue }
+            // Over the cap only to reach `minimumPipes` (the first pipe whatever it brings,
+            // then no further than the minimum: a node closing a loop joins by two).
+            let underMinimum = pipeCount == 0 || pipeCount + bestJoin.count <= minimumPipes
+            if pipeLengthM + bestJoin.lengthM > maxPipeLengthM && !underMinimum { continue }
             add(node)
             pipeLengthM += bestJoin.lengthM
             pipeCount += bestJoin.count

@@ -63,13 +63,19 @@ public struct LocalisationSettings: Sendable, Equatable {
     /// burst is.
     public var coverage: Double
     /// Never grow the area beyond this share of the network's pipe length (an area of
-    /// half the network tells a repair crew nothing). The first pipe is always allowed.
+    /// half the network tells a repair crew nothing). `minimumPipes` are always allowed.
     ///
     /// 5 %: on the suite (27 bursts) a 10 % cap placed the burst node in 20 areas at a
     /// median share of 9.8 %; 5 % (seed 2.5 %) also in 20, at 4.9 %. The posterior is flat,
     /// so areas fill up to the cap, and the extra half held no more bursts
     /// (tools/EVAL_RESULTS.md, session 7).
     public var maxShareOfPipeLength: Double
+    /// The area may always hold this many pipes, whatever the cap. 2: on a network of few
+    /// long pipes (Net1's are a mile each, 8.3 % of it) a one-pipe area claims a precision
+    /// three loggers cannot give; on the development-style suite its five Net1 areas held
+    /// the burst node for 2 of 5 at one pipe and 4 of 5 at two (16.6 % of the network),
+    /// elsewhere the cap binds long before (tools/EVAL_RESULTS.md, session 15).
+    public var minimumPipes: Int
     /// Distance decay: the length scales tried, as multiples of the median
     /// logger-to-logger network distance; each candidate keeps its best fit, because how
     /// far a drop spreads depends on pipe sizes the distance alone does not show.
@@ -97,7 +103,8 @@ public struct LocalisationSettings: Sendable, Equatable {
     public init(method: SignatureMethod = .operatingPointOrLinear, coverage: Double = 0.9,
                 maxShareOfPipeLength: Double = 0.05, lengthScaleFactors: [Double] = [0.25, 0.5, 1, 2],
                 modelErrorShare: Double? = nil, seedNeighbourhoodShare: Double = 0.025,
-                burstSizeSpread: Double? = log(3)) {
+                burstSizeSpread: Double? = log(3), minimumPipes: Int = 2) {
+        self.minimumPipes = minimumPipes
         self.seedNeighbourhoodShare = seedNeighbourhoodShare
         self.burstSizeSpread = burstSizeSpread
         self.method = method

@@ -95,7 +95,7 @@ public struct Localiser: Sendable {
         let area = AreaGrowing(graph: graph).grow(
             from: start, probabilities: probabilities, coverage: settings.coverage,
             maxPipeLengthM: settings.maxShareOfPipeLength * searchedPipeLengthM,
-            within: region?.contains)
+            minimumPipes: settings.minimumPipes, within: region?.contains)
         return AreaDescription(network: network).describe(area: area, probabilities: probabilities)
     }
 
