@@ -83,11 +83,7 @@ class DemandPlan:
 def plan_demands(wn, start: dt.datetime, steps: int, multiplier: float, knobs: DemandKnobs,
                  rng: np.random.Generator) -> DemandPlan:
     means, dominant = _mean_demands(wn, multiplier)
-    if not means:
-        raise ValueError("the network has no consumer demand")
-    negative = [name for name, mean in means.items() if mean < 0]
-    if negative:
-        raise ValueError(f"junction {negative[0]} has a negative demand (an unmetered source): not supported")
+    _check_consumers(means)
     residential_pattern = _most_common(dominant.values())
     residential = [j for j in means if dominant[j] == residential_pattern and means[j] > 0]
     special = [j for j in means if dominant[j] != residential_pattern and means[j] > 0]
@@ -120,9 +116,7 @@ def plan_demands(wn, start: dt.datetime, steps: int, multiplier: float, knobs: D
         plan.patterns[name] = own * factor * np.maximum(0.0, 1.0 + noise)
         plan.junction_demand[j] = (means[j], name)
 
-    plan.total = np.zeros(steps)
-    for mean, pattern in plan.junction_demand.values():
-        plan.total += mean * plan.patterns[pattern]
+    plan.total = _total(plan, steps)
     return plan
 
 
@@ -133,11 +127,7 @@ def plan_pattern_demands(wn, start: dt.datetime, steps: int, multiplier: float, 
     network's most common pattern, which repeats daily, an hour later and lower on weekends; each
     day's volume factor holds from midnight to midnight."""
     means, dominant = _base_demands(wn, multiplier)
-    if not means:
-        raise ValueError("the network has no consumer demand")
-    negative = [name for name, mean in means.items() if mean < 0]
-    if negative:
-        raise ValueError(f"junction {negative[0]} has a negative demand (an unmetered source): not supported")
+    _check_consumers(means)
     pattern_name = _most_common(dominant.values())
     daily = _daily_shape(wn, pattern_name)
     days = steps // STEPS_PER_DAY + 2
@@ -159,9 +149,7 @@ def plan_pattern_demands(wn, start: dt.datetime, steps: int, multiplier: float, 
         plan.patterns[f"bwpat{g:03d}"] = shape * day_factor * np.maximum(0.0, 1.0 + noise)
     for j, g in zip(junctions, groups):
         plan.junction_demand[j] = (means[j], f"bwpat{int(g):03d}")
-    plan.total = np.zeros(steps)
-    for mean, pattern in plan.junction_demand.values():
-        plan.total += mean * plan.patterns[pattern]
+    plan.total = _total(plan, steps)
     return plan
 
 
@@ -200,6 +188,23 @@ def _periodic_interp(daily: np.ndarray, hours: np.ndarray) -> np.ndarray:
     above = (below + 1) % len(daily)
     weight = position - np.floor(position)
     return daily[below] * (1.0 - weight) + daily[above] * weight
+
+
+def _check_consumers(means: dict[str, float]) -> None:
+    if not means:
+        raise ValueError("the network has no consumer demand")
+    negative = [name for name, mean in means.items() if mean < 0]
+    if negative:
+        raise ValueError(f"junction {negative[0]} has a negative demand (an unmetered source): not supported")
+
+
+def _total(plan: DemandPlan, steps: int) -> np.ndarray:
+    """What all junctions draw per step, m3/s (summed in the plan's order: the files of a
+    seed must not change)."""
+    total = np.zeros(steps)
+    for mean, pattern in plan.junction_demand.values():
+        total += mean * plan.patterns[pattern]
+    return total
 
 
 def install(wn, plan: DemandPlan) -> None:
