@@ -208,4 +208,3 @@ public struct Localiser: Sendable {
         return best
     }
 }
-
