@@ -33,7 +33,7 @@ import WaterNetwork
     @Test func aTankWhoseLinksAreAllMeteredSuppliesWhatTheyMeasured() throws {
         let network = try network()
         let measured = MeasuredOperation(flowsIntoDMALps: ["PT": 4, "PU": 16], netInflowLps: 20)
-        let conditions = measured.conditions(on: network, demandNodes: nil)
+        let conditions = measured.conditions(on: NetworkGraph(model: network), demandNodes: nil)
         #expect(conditions.demandFactor == 2)   // 20 l/s drawn where the file has 10
         #expect(conditions.tankOutflowsLps == [network.nodeIndex("T")!: 4])
         #expect(conditions.pumpsRunning == [network.linkIndex("PU")!: true])
@@ -49,7 +49,7 @@ import WaterNetwork
     @Test func aTankWithAnUnmeteredLinkKeepsItsLevelAndAnIdlePumpIsClosed() throws {
         let network = try network()
         let measured = MeasuredOperation(flowsIntoDMALps: ["PU": 0.01], netInflowLps: 10)
-        let conditions = measured.conditions(on: network, demandNodes: nil)
+        let conditions = measured.conditions(on: NetworkGraph(model: network), demandNodes: nil)
         #expect(conditions.tankOutflowsLps.isEmpty)
         #expect(conditions.pumpsRunning == [network.linkIndex("PU")!: false])
         let state = try #require(SteadyStateHydraulics(network: network, conditions: conditions).solve().state)
@@ -60,7 +60,7 @@ import WaterNetwork
     @Test func aPumpTheFileClosesRunsWhenItsMeterSaysSo() throws {
         let network = try network(pumpStatus: "PU Closed")
         let conditions = MeasuredOperation(flowsIntoDMALps: ["PU": 8, "PT": 2], netInflowLps: 10)
-            .conditions(on: network, demandNodes: nil)
+            .conditions(on: NetworkGraph(model: network), demandNodes: nil)
         let state = try #require(SteadyStateHydraulics(network: network, conditions: conditions).solve().state)
         #expect(abs(state.flowsLps[network.linkIndex("PU")!] - 8) < 1e-6)
     }
@@ -80,7 +80,7 @@ import WaterNetwork
             B T2 J 500 200 100
             """)
         let conditions = MeasuredOperation(flowsIntoDMALps: ["A": 6, "B": 4], netInflowLps: 10)
-            .conditions(on: network, demandNodes: nil)
+            .conditions(on: NetworkGraph(model: network), demandNodes: nil)
         #expect(conditions.tankOutflowsLps.count == 1)
         #expect(SteadyStateHydraulics(network: network, conditions: conditions).solve().state != nil)
     }
@@ -88,9 +88,9 @@ import WaterNetwork
     /// A meter fault must not stretch the demand without bound.
     @Test func theDemandFactorIsBounded() throws {
         let network = try network()
-        #expect(MeasuredOperation(flowsIntoDMALps: [:], netInflowLps: 1e6).conditions(on: network, demandNodes: nil)
+        #expect(MeasuredOperation(flowsIntoDMALps: [:], netInflowLps: 1e6).conditions(on: NetworkGraph(model: network), demandNodes: nil)
             .demandFactor == MeasuredOperation.demandFactorRange.upperBound)
-        #expect(MeasuredOperation(flowsIntoDMALps: [:], netInflowLps: -5).conditions(on: network, demandNodes: nil)
+        #expect(MeasuredOperation(flowsIntoDMALps: [:], netInflowLps: -5).conditions(on: NetworkGraph(model: network), demandNodes: nil)
             .demandFactor == 1)
     }
 }

@@ -113,7 +113,7 @@ public struct Localiser: Sendable {
     /// when there is no measurement or its solve fails.
     private func operatingPoint(at operation: MeasuredOperation?) -> OperatingPointSignature? {
         guard let base = operatingPoint, let operation else { return operatingPoint }
-        let conditions = operation.conditions(on: network, demandNodes: region?.contains)
+        let conditions = operation.conditions(on: graph, demandNodes: region?.contains)
         guard conditions != .asFiled else { return base }
         let measured = measuredOperatingPoints.signature(conditions) {
             OperatingPointSignature(network: network, linear: hydraulics, conditions: conditions)

@@ -24,13 +24,14 @@ public struct MeasuredOperation: Sendable, Hashable {
     /// network's demand a hundredfold).
     static let demandFactorRange = 0.05...20.0
 
-    /// The conditions these measurements imply on `network`, whose junctions `demandNodes`
+    /// The conditions these measurements imply on `graph`'s network, whose junctions `demandNodes`
     /// (the DMA's region; every junction when nil) the net inflow is shared over:
     /// - the junctions' demands scaled so that the region's base demand is the net inflow;
     /// - a tank whose every link is metered supplies what its links measured;
     /// - a metered pump runs when it carries flow and is idle when it does not.
     /// A tank is freed only while some reservoir or other tank still holds a fixed head.
-    func conditions(on network: NetworkModel, demandNodes: [Bool]?) -> OperatingConditions {
+    func conditions(on graph: NetworkGraph, demandNodes: [Bool]?) -> OperatingConditions {
+        let network = graph.model
         var baseDemand = 0.0
         for (index, node) in network.nodes.enumerated() where node.kind == .junction && (demandNodes?[index] ?? true) {
             baseDemand += node.baseDemandLps
@@ -40,14 +41,9 @@ public struct MeasuredOperation: Sendable, Hashable {
             factor = min(max(netInflowLps / baseDemand, Self.demandFactorRange.lowerBound),
                          Self.demandFactorRange.upperBound)
         }
-        var linksOfNode = [[Int]](repeating: [], count: network.nodes.count)
-        for (index, link) in network.links.enumerated() {
-            linksOfNode[link.from].append(index)
-            linksOfNode[link.to].append(index)
-        }
         var outflows: [Int: Double] = [:]
-        for (index, node) in network.nodes.enumerated() where node.kind == .tank && !linksOfNode[index].isEmpty {
-            let measured = linksOfNode[index].map { flowsIntoDMALps[network.links[$0].id] }
+        for (index, node) in network.nodes.enumerated() where node.kind == .tank && !graph.neighbours(of: index).isEmpty {
+            let measured = graph.neighbours(of: index).map { flowsIntoDMALps[network.links[$0.link].id] }
             guard measured.allSatisfy({ $0?.isFinite ?? false }) else { continue }
             outflows[index] = measured.reduce(0) { $0 + $1! }
         }

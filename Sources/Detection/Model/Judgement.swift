@@ -52,10 +52,11 @@ struct Judgement {
         let channels = history.flowChannels
         var sums = Array(repeating: 0.0, count: channels.count), inflow = 0.0, counted = 0
         for index in max(0, startIndex - windows)..<startIndex {
+            // A window with an inflow is one where every flow channel reported.
             guard let net = history.inflow(atIndex: index) else { continue }
-            let flows = channels.indices.map { history.flowMean(channel: $0, atIndex: index) }
-            guard flows.allSatisfy({ $0 != nil }) else { continue }
-            for channel in channels.indices { sums[channel] += flows[channel]! * (channels[channel].sign ?? 1) }
+            for channel in channels.indices {
+                sums[channel] += history.flowMean(channel: channel, atIndex: index)! * (channels[channel].sign ?? 1)
+            }
             inflow += net
             counted += 1
         }
