@@ -20,6 +20,10 @@ import WaterNetwork
 ///    (default /tmp/bw-suite). BURSTWATCH_TRACE_OPERATION=off localises at the network file's
 ///    snapshot instead of the hour the meters measured (step 1 records it, over
 ///    BURSTWATCH_TRACE_OPERATION_WINDOWS windows before the start if set).
+///    BURSTWATCH_TRACE_MASS prints the probability the area holds; BURSTWATCH_TRACE_BOUND
+///    the largest ratio, over loggers that fell by more than 3 standard deviations, of the
+///    drop to the most any node's burst of the measured flow would cause there at the
+///    file's snapshot (how far a physical bound on drops would be from real bursts).
 /// The record is the input of the area each burst's DMA published last, as `burstwatch eval`
 /// scores it; re-localised with other settings, the figures approximate eval's.
 @Suite struct LocalisationTrace {
@@ -178,6 +182,23 @@ import WaterNetwork
                                                                localiser.settings.maxShareOfPipeLength * (localiser.region?.pipeLengthM ?? base.graph.totalPipeLengthM))
                 print(String(format: "   area holds %.3f, the same length around the burst node %.3f; burst node p %.4f, top p %.4f, nodes with p > 0: %d", held,
                              around, probabilities[node], top, probabilities.count { $0 > 0 }))
+            }
+            if Self.environment["BURSTWATCH_TRACE_BOUND"] != nil {
+                let observations = LoggerObservations(evidence: evidence, network: base.network)
+                let op = OperatingPointSignature(network: base.network, linear: nil)
+                let rows = op.variants(loggerNodes: observations.nodes, nodeCount: base.network.nodes.count)[0]
+                let region = localiser.region
+                var worst = 0.0, worstZ = 0.0
+                for k in observations.nodes.indices {
+                    let z = observations.dropsM[k] / observations.sigmasM[k]
+                    guard z > 3 else { continue }
+                    var peak = 0.0
+                    for n in base.network.nodes.indices where region?.contains[n] ?? true { peak = max(peak, rows[k][n]) }
+                    let bound = peak * record.flowIncreaseLps / 1000
+                    let ratio = observations.dropsM[k] / max(bound, 1e-9)
+                    if ratio > worst { worst = ratio; worstZ = z }
+                }
+                print(String(format: "   bound: largest drop / (largest sensitivity x flow) %.2f (logger z %.1f)", worst, worstZ))
             }
             print(String(format: "%-10@ %-6@ in area %@  share %5.1f %%  rank %.3f  length rank %.3f  loggers %2d  flow %6.2f  max z %5.1f",
                          record.scenario, record.burstNode, hit ? "yes" : "no ", share * 100, rank, lengthRank,
