@@ -133,3 +133,30 @@ import WaterNetwork
         #expect(rank(operation) < rank(nil))
     }
 }
+
+/// The hour before an event's start, read from the DMA's history.
+@Suite struct MeasuredOperationFromHistoryTests {
+    private func history() -> DMAHistory {
+        var history = DMAHistory(dma: SyntheticDMA.dma, channels: SyntheticDMA.channels)
+        history.append(contentsOf: SyntheticDMA(days: 2, seed: 7).readings())
+        return history
+    }
+
+    @Test func theWindowsBeforeTheStartGiveEachLinksMeanAndTheNetInflow() throws {
+        let history = history()
+        let operation = try #require(history.measuredOperation(before: 40, windows: 4))
+        let net = (36..<40).map { history.inflow(atIndex: $0)! }.reduce(0, +) / 4
+        #expect(abs(operation.netInflowLps - net) < 1e-9)
+        // The outlet's meter counts out of the DMA: its flow enters with its sign.
+        let inlet = operation.flowsIntoDMALps["P-in"] ?? .nan, outlet = operation.flowsIntoDMALps["P-out"] ?? .nan
+        #expect(inlet > 0 && outlet < 0 && abs(inlet + outlet - net) < 1e-9)
+    }
+
+    /// An event's start can lie before the history's first window once the history has been
+    /// trimmed past it (`DMAHistory.gridIndex` is then 0 or less): there is no hour before it
+    /// to measure, and the range of windows before it must not run backwards (a trap in detect).
+    @Test(arguments: [-416, -1, 0])
+    func aStartAtOrBeforeTheHistorysFirstWindowHasNoMeasuredHour(startIndex: Int) {
+        #expect(history().measuredOperation(before: startIndex, windows: 4) == nil)
+    }
+}

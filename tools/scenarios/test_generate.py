@@ -210,6 +210,14 @@ def test_format_value_prints_no_negative_zero():
     assert writer.format_value(10.0, "pressure", "psi") == "14.22"
 
 
+def test_a_finer_pattern_is_averaged_onto_the_window_and_a_coarser_one_held():
+    # L-Town's patterns are 5-minute: each 15-minute window draws their mean.
+    assert networks.resample_pattern([1.0, 2.0, 3.0, 4.0, 5.0, 9.0], 300, 900) == [2.0, 6.0]
+    assert networks.resample_pattern([1.0, 2.0], 3600, 900) == [1.0] * 4 + [2.0] * 4
+    with pytest.raises(ValueError, match="neither divides"):
+        networks.resample_pattern([1.0, 2.0], 600, 900)
+
+
 def test_command_line_refuses_contradicting_options(tmp_path):
     command = [sys.executable, os.path.join(HERE, "generate.py"), "--network", "Net1", "--seed", "1",
                "--out", str(tmp_path / "x"), "--no-burst", "--burst-node", "10"]
@@ -336,3 +344,23 @@ def test_pattern_suite_lists_every_band_and_scenarios_without_burst():
     bursts = [e for e in entries if e.get("burst", True)]
     assert 0 < len(bursts) < len(entries)
     assert {e["band"] for e in bursts} == {"<2 %", "2-4 %", "4-10 %", "10-20 %"}
+
+
+def test_heldout_suite_uses_only_networks_development_never_saw():
+    from generate_suite import load_suite
+
+    entries = load_suite(os.path.join(HERE, "suite-heldout.json"))
+    assert {e["network"] for e in entries} == set(networks.HELDOUT)
+    assert not set(networks.HELDOUT) & set(networks.CATALOG)
+    assert {e["demand_style"] for e in entries} == {"network-pattern"}
+    for name in networks.HELDOUT:
+        mine = [e for e in entries if e["network"] == name]
+        assert any(not e.get("burst", True) for e in mine) and any(e.get("burst", True) for e in mine)
+
+
+def test_a_heldout_network_not_yet_fetched_says_how_to_fetch_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(networks, "HELDOUT_FOLDER", str(tmp_path))
+    with pytest.raises(ValueError, match="fetch_networks.py"):
+        networks.resolve("ky8")
+    (tmp_path / "ky8.inp").write_text("[JUNCTIONS]\n")
+    assert networks.resolve("ky8").inp_path == str(tmp_path / "ky8.inp")

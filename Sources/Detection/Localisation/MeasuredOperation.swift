@@ -78,3 +78,27 @@ final class OperatingPointCache: @unchecked Sendable {
         return made
     }
 }
+
+extension DMAHistory {
+    /// The mean of each flow channel (by the link it meters) and of the net inflow over the
+    /// `windows` windows before `startIndex`. Nil when no window there has every flow channel,
+    /// or when the start is at or before the history's first window: an event's start can be a
+    /// grid index of 0 or less once the history has been trimmed past it.
+    func measuredOperation(before startIndex: Int, windows: Int) -> MeasuredOperation? {
+        let channels = flowChannels
+        var sums = Array(repeating: 0.0, count: channels.count), inflow = 0.0, counted = 0
+        for index in max(0, startIndex - windows)..<max(0, startIndex) {
+            // A window with an inflow is one where every flow channel reported.
+            guard let net = self.inflow(atIndex: index) else { continue }
+            for channel in channels.indices {
+                sums[channel] += flowMean(channel: channel, atIndex: index)! * (channels[channel].sign ?? 1)
+            }
+            inflow += net
+            counted += 1
+        }
+        guard counted > 0 else { return nil }
+        var byLink: [String: Double] = [:]
+        for (channel, spec) in channels.enumerated() { byLink[spec.element, default: 0] += sums[channel] / Double(counted) }
+        return MeasuredOperation(flowsIntoDMALps: byLink, netInflowLps: inflow / Double(counted))
+    }
+}

@@ -46,24 +46,9 @@ struct Judgement {
     }
 
     /// What the DMA's meters measured over the `windows` windows before `startIndex`: the
-    /// hour the localiser linearises the network at. Nil when no window there has every
-    /// flow channel.
+    /// hour the localiser linearises the network at (`DMAHistory.measuredOperation`).
     func operation(startIndex: Int, windows: Int) -> MeasuredOperation? {
-        let channels = history.flowChannels
-        var sums = Array(repeating: 0.0, count: channels.count), inflow = 0.0, counted = 0
-        for index in max(0, startIndex - windows)..<startIndex {
-            // A window with an inflow is one where every flow channel reported.
-            guard let net = history.inflow(atIndex: index) else { continue }
-            for channel in channels.indices {
-                sums[channel] += history.flowMean(channel: channel, atIndex: index)! * (channels[channel].sign ?? 1)
-            }
-            inflow += net
-            counted += 1
-        }
-        guard counted > 0 else { return nil }
-        var byLink: [String: Double] = [:]
-        for (channel, spec) in channels.enumerated() { byLink[spec.element, default: 0] += sums[channel] / Double(counted) }
-        return MeasuredOperation(flowsIntoDMALps: byLink, netInflowLps: inflow / Double(counted))
+        history.measuredOperation(before: startIndex, windows: windows)
     }
 
     func windowsSince(_ start: Int64) -> Int {

@@ -47,14 +47,40 @@ CATALOG: dict[str, NetworkSpec] = {
 }
 
 
+# Networks kept out of development: no setting was ever chosen on them, so the held-out
+# suite (suite-heldout.json) says how the detector does on networks it has not seen. They
+# come from the EPyT package's network collection (PyPI `epyt`, pinned in fetch_networks.py),
+# fetched once into HELDOUT_FOLDER by `python3 tools/scenarios/fetch_networks.py`.
+HELDOUT: dict[str, tuple[str, str]] = {
+    "L-TOWN": ("L-TOWN.inp", "BattLeDIM's L-Town: 782 junctions, 2 reservoirs, a tank, a pump, 3 PRVs; "
+                             "5-minute patterns"),
+    "ky2": ("asce-tf-wdst/ky2.inp", "Kentucky KY2: 811 junctions, a reservoir, a pump, 3 tanks"),
+    "ky5": ("asce-tf-wdst/ky5.inp", "Kentucky KY5: 420 junctions, 4 reservoirs, 9 pumps, 3 tanks"),
+    "ky7": ("asce-tf-wdst/ky7.inp", "Kentucky KY7: 481 junctions, a reservoir, a pump, 3 tanks"),
+    "ky8": ("asce-tf-wdst/ky8.inp", "Kentucky KY8: 1,325 junctions, 2 reservoirs, 4 pumps, 5 tanks"),
+}
+HELDOUT_FOLDER = os.environ.get("BURSTWATCH_HELDOUT_NETWORKS",
+                                os.path.join(os.path.expanduser("~"), ".cache", "burstwatch", "networks"))
+
+
+def heldout_path(name: str) -> str:
+    return os.path.join(HELDOUT_FOLDER, os.path.basename(HELDOUT[name][0]))
+
+
 def resolve(name_or_path: str) -> NetworkSpec:
-    """A catalog name, or the path of any EPANET input file."""
+    """A catalog name, a held-out network's name, or the path of any EPANET input file."""
     if name_or_path in CATALOG:
         return CATALOG[name_or_path]
+    if name_or_path in HELDOUT:
+        path = heldout_path(name_or_path)
+        if not os.path.isfile(path):
+            raise ValueError(f"held-out network {name_or_path!r} is not at {path}: "
+                             "run python3 tools/scenarios/fetch_networks.py first")
+        return NetworkSpec(name_or_path, path, note=HELDOUT[name_or_path][1])
     if name_or_path.lower().endswith(".inp") and os.path.isfile(name_or_path):
         base = os.path.splitext(os.path.basename(name_or_path))[0]
         return NetworkSpec(base, os.path.abspath(name_or_path))
-    known = ", ".join(CATALOG)
+    known = ", ".join(list(CATALOG) + list(HELDOUT))
     raise ValueError(f"unknown network {name_or_path!r}: use one of {known}, or the path of an .inp file")
 
 
@@ -84,13 +110,19 @@ def prepare_for_long_run(wn: wntr.network.WaterNetworkModel, duration_s: int) ->
 
 
 def resample_pattern(multipliers: list[float], old_step: int, new_step: int) -> list[float]:
-    """Holds each multiplier for its old duration on the new, finer step."""
+    """The pattern on the new step: each multiplier held for its old duration when the new
+    step is finer; when it is coarser (L-Town's patterns are 5-minute), the mean of the
+    multipliers each new step covers, so that a window draws the volume it drew before."""
     if old_step == new_step or not multipliers:
         return multipliers
-    if old_step % new_step != 0:
-        raise ValueError(f"pattern step {old_step} s is not a multiple of {new_step} s")
-    repeat = old_step // new_step
-    return [value for value in multipliers for _ in range(repeat)]
+    if old_step % new_step == 0:
+        repeat = old_step // new_step
+        return [value for value in multipliers for _ in range(repeat)]
+    if new_step % old_step == 0:
+        group = new_step // old_step
+        return [sum(multipliers[i:i + group]) / len(multipliers[i:i + group])
+                for i in range(0, len(multipliers), group)]
+    raise ValueError(f"pattern step {old_step} s neither divides nor is a multiple of {new_step} s")
 
 
 def _daily_time_controls(wn: wntr.network.WaterNetworkModel) -> None:
