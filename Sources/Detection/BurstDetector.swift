@@ -321,7 +321,7 @@ public struct BurstDetector: Sendable {
         let evidence = judgement.evidence(startIndex: startIndex, flow: burst.flowIncreaseLps)
         guard !evidence.isEmpty else { return nil }
         burst.localisedAtWindows = max(1, judgement.windowsSince(burst.start))
-        let operation = judgement.operation(startIndex: startIndex, windows: config.operationWindows)
+        let operation = judgement.history.measuredOperation(before: startIndex, windows: config.operationWindows)
         return localiser.localise(evidence: evidence, flowIncreaseLps: burst.flowIncreaseLps, operation: operation)
     }
 

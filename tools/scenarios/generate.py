@@ -33,7 +33,8 @@ def _range(text: str) -> tuple[float, float]:
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--network", required=True, help=f"one of {', '.join(networks.CATALOG)}, or an .inp path")
+    p.add_argument("--network", required=True, help=f"one of {', '.join(networks.CATALOG)}; a held-out one "
+                   f"({', '.join(networks.HELDOUT)}, after fetch_networks.py); or an .inp path")
     p.add_argument("--seed", required=True, type=int)
     p.add_argument("--out", required=True, help="scenario folder to write (replaced if it exists)")
     p.add_argument("--name", help="scenario name (default: <network>-b<seed>, or -n<seed> without burst)")

@@ -3,8 +3,8 @@ import WaterNetwork
 
 /// What a DMA's meters measured just before a burst: the hour whose hydraulic state the
 /// localiser linearises at (`OperatingConditions`), instead of the network file's snapshot.
-/// Measured by the detector (`Judgement.operation`); turned into conditions here, where the
-/// network is known.
+/// Measured by the detector (`DMAHistory.measuredOperation`); turned into conditions here,
+/// where the network is known.
 public struct MeasuredOperation: Sendable, Hashable {
     /// Mean flow into the DMA through each metered link (reading × sign), l/s, by link id.
     public var flowsIntoDMALps: [String: Double]

@@ -45,12 +45,6 @@ struct Judgement {
         return series.evidence(start: startIndex, end: current, baseline: baselineWindows)
     }
 
-    /// What the DMA's meters measured over the `windows` windows before `startIndex`: the
-    /// hour the localiser linearises the network at (`DMAHistory.measuredOperation`).
-    func operation(startIndex: Int, windows: Int) -> MeasuredOperation? {
-        history.measuredOperation(before: startIndex, windows: windows)
-    }
-
     func windowsSince(_ start: Int64) -> Int {
         guard let startIndex = history.gridIndex(ofWindowStart: start) else { return 0 }
         return max(0, current - startIndex + 1)
