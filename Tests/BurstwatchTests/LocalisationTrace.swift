@@ -24,6 +24,9 @@ import WaterNetwork
 ///    the largest ratio, over loggers that fell by more than 3 standard deviations, of the
 ///    drop to the most any node's burst of the measured flow would cause there at the
 ///    file's snapshot (how far a physical bound on drops would be from real bursts).
+///    BURSTWATCH_TRACE_LENS=off compares the raw signatures with the drops instead of seeing
+///    them through the pressure model's common mode (`LocalisationSettings.commonModeLens`;
+///    records written before the gains were kept see no difference).
 /// The record is the input of the area each burst's DMA published last, as `burstwatch eval`
 /// scores it; re-localised with other settings, the figures approximate eval's.
 @Suite struct LocalisationTrace {
@@ -36,6 +39,9 @@ import WaterNetwork
         var nodes: [String]
         var drops: [Double]
         var sigmas: [Double]
+        /// Each logger's common-mode gain (`PressureEvidence.commonModeGain`); nil in records
+        /// written before it was kept.
+        var gains: [Double]?
         /// The published event's start estimate and data time (µs since the epoch): the span
         /// the drops are means over. Nil in records written before they were kept.
         var startEstimate: Int64?
@@ -102,6 +108,7 @@ import WaterNetwork
             let record = Record(scenario: name, dma: dma, burstNode: burst.node, flowIncreaseLps: last.flow,
                                 loggers: last.evidence.map(\.loggerID), nodes: last.evidence.map(\.nodeID),
                                 drops: last.evidence.map(\.dropM), sigmas: last.evidence.map(\.sigmaM),
+                                gains: last.evidence.map(\.commonModeGain),
                                 startEstimate: event.startEstimate, detectedAt: event.detectedAt,
                                 operationFlows: last.operation?.flowsIntoDMALps,
                                 operationNetInflow: last.operation?.netInflowLps)
@@ -136,6 +143,7 @@ import WaterNetwork
                 if let coverage = Self.environment["BURSTWATCH_TRACE_COVERAGE"].flatMap(Double.init) { settings.coverage = coverage }
                 if let seed = Self.environment["BURSTWATCH_TRACE_SEED"].flatMap(Double.init) { settings.seedNeighbourhoodShare = seed }
                 if let pipes = Self.environment["BURSTWATCH_TRACE_MIN_PIPES"].flatMap(Int.init) { settings.minimumPipes = pipes }
+                if Self.environment["BURSTWATCH_TRACE_LENS"] == "off" { settings.commonModeLens = false }
                 // Each node's pipe length (half of each pipe to each end), for the length rank.
                 var nodeLength = [Double](repeating: 0, count: network.nodes.count)
                 for link in network.links where link.kind == .pipe {
@@ -150,7 +158,7 @@ import WaterNetwork
             let localiser = base.restricted(toDMA: record.dma, registry: registry)
             let evidence = record.loggers.indices.map {
                 PressureEvidence(loggerID: record.loggers[$0], nodeID: record.nodes[$0], dropM: record.drops[$0],
-                                 sigmaM: record.sigmas[$0])
+                                 sigmaM: record.sigmas[$0], commonModeGain: record.gains?[$0] ?? 0)
             }
             // BURSTWATCH_TRACE_OPERATION=off: linearised at the file's snapshot, as before the
             // measured operation was used.

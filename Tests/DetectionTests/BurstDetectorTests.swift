@@ -333,6 +333,9 @@ final class RecordingLocaliser: BurstLocalising, @unchecked Sendable {
         let evidence = try #require(localiser.evidenceSeen.first)
         #expect(Set(evidence.map(\.loggerID)) == ["PL-1", "PL-2", "PL-3"])
         #expect(evidence.allSatisfy { $0.sigmaM > 0 && $0.dropM.isFinite })
+        // Three loggers: the pressure model took out a common mode, and each drop says by what
+        // gain, so that the localiser can see its signatures the same way.
+        #expect(evidence.allSatisfy { $0.commonModeGain != 0 && $0.commonModeGain.isFinite })
         // The confidence counts the pressure evidence too.
         #expect(first.confidence >= 0.9)
     }

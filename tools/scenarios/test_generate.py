@@ -346,16 +346,19 @@ def test_pattern_suite_lists_every_band_and_scenarios_without_burst():
     assert {e["band"] for e in bursts} == {"<2 %", "2-4 %", "4-10 %", "10-20 %"}
 
 
-def test_heldout_suite_uses_only_networks_development_never_saw():
+def test_heldout_suites_use_only_networks_development_never_saw():
     from generate_suite import load_suite
 
-    entries = load_suite(os.path.join(HERE, "suite-heldout.json"))
-    assert {e["network"] for e in entries} == set(networks.HELDOUT)
+    suites = [load_suite(os.path.join(HERE, name)) for name in ("suite-heldout.json", "suite-wide.json")]
+    used = [{e["network"] for e in entries} for entries in suites]
+    # Each held-out network belongs to one suite, and none is a development network.
+    assert used[0] | used[1] == set(networks.HELDOUT) and not used[0] & used[1]
     assert not set(networks.HELDOUT) & set(networks.CATALOG)
-    assert {e["demand_style"] for e in entries} == {"network-pattern"}
-    for name in networks.HELDOUT:
-        mine = [e for e in entries if e["network"] == name]
-        assert any(not e.get("burst", True) for e in mine) and any(e.get("burst", True) for e in mine)
+    for entries in suites:
+        assert {e["demand_style"] for e in entries} == {"network-pattern"}
+        for name in {e["network"] for e in entries}:
+            mine = [e for e in entries if e["network"] == name]
+            assert any(not e.get("burst", True) for e in mine) and any(e.get("burst", True) for e in mine)
 
 
 def test_a_heldout_network_not_yet_fetched_says_how_to_fetch_it(tmp_path, monkeypatch):

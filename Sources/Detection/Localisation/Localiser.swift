@@ -159,12 +159,34 @@ public struct Localiser: Sendable {
                                                                              spread: sized.spread) }]
             }
         }
+        // The drops reach us through the pressure model's common mode; so must the signatures.
+        let seen = settings.commonModeLens ? Self.throughCommonMode(variants, gains: observations.commonModeGains) : variants
         let sigmas = observations.sigmasWithModelError(
             share: settings.modelErrorShare ?? settings.method.typicalModelError)
         let misfits = CandidateScoring.misfits(drops: observations.dropsM, sigmas: sigmas,
-                                               variants: variants, candidates: candidates,
+                                               variants: seen, candidates: candidates,
                                                nodeCount: network.nodes.count, sizeChecks: sizeChecks)
         return CandidateScoring.probabilities(misfits: misfits, loggerCount: observations.count)
+    }
+
+    /// Each signature as the evidence sees it: the pressure model takes out of every logger
+    /// its gain times the loggers' median change, so a burst's own drop, where every logger
+    /// feels it, is partly taken out too. `variants[v][k][n]`.
+    static func throughCommonMode(_ variants: [[[Double]]], gains: [Double]) -> [[[Double]]] {
+        guard gains.contains(where: { $0 != 0 }), let first = variants.first, first.count == gains.count,
+              let nodeCount = first.first?.count else { return variants }
+        var result = variants
+        var column = [Double](repeating: 0, count: gains.count)
+        for v in variants.indices {
+            for n in 0..<nodeCount {
+                for k in gains.indices { column[k] = variants[v][k][n] }
+                column.sort()
+                let middle = column.count / 2
+                let median = column.count % 2 == 1 ? column[middle] : (column[middle - 1] + column[middle]) / 2
+                for k in gains.indices { result[v][k][n] = variants[v][k][n] - gains[k] * median }
+            }
+        }
+        return result
     }
 
     /// Median over candidates of the range over loggers of `reference` over that of `rows`

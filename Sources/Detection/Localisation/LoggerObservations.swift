@@ -7,6 +7,7 @@ struct LoggerObservations: Sendable {
     var nodes: [Int] = []
     var dropsM: [Double] = []
     var sigmasM: [Double] = []
+    var commonModeGains: [Double] = []
 
     init(evidence: [PressureEvidence], network: NetworkModel) {
         for item in evidence {
@@ -15,6 +16,7 @@ struct LoggerObservations: Sendable {
             nodes.append(node)
             dropsM.append(item.dropM)
             sigmasM.append(item.sigmaM)
+            commonModeGains.append(item.commonModeGain.isFinite ? item.commonModeGain : 0)
         }
     }
 

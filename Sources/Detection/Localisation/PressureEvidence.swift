@@ -9,11 +9,16 @@ public struct PressureEvidence: Sendable, Equatable {
     public var dropM: Double
     /// The noise level of `dropM` in metres (its standard deviation), > 0.
     public var sigmaM: Double
+    /// How strongly this logger follows the DMA's common mode (`PressureModel`): the drop is
+    /// what is left after that share of the loggers' median change was taken out, so a burst
+    /// felt by every logger shows only in part. 0: no common mode was taken out.
+    public var commonModeGain: Double
 
-    public init(loggerID: String, nodeID: String, dropM: Double, sigmaM: Double) {
+    public init(loggerID: String, nodeID: String, dropM: Double, sigmaM: Double, commonModeGain: Double = 0) {
         self.loggerID = loggerID
         self.nodeID = nodeID
         self.dropM = dropM
         self.sigmaM = sigmaM
+        self.commonModeGain = commonModeGain
     }
 }

@@ -57,7 +57,8 @@ struct PressureSeries {
         model.loggers.indices.compactMap { k in
             drop(logger: k, start: start, end: end, baseline: baseline).map {
                 PressureEvidence(loggerID: model.loggers[k].loggerID, nodeID: model.loggers[k].nodeID,
-                                 dropM: $0.drop, sigmaM: $0.sigma)
+                                 dropM: $0.drop, sigmaM: $0.sigma,
+                                 commonModeGain: model.usesCommonMode ? model.loggers[k].gain : 0)
             }
         }
     }
