@@ -108,8 +108,9 @@ public struct LocalisationSettings: Sendable, Equatable {
     /// show rises of 1-3 m and 0.1-1 m, which no raw signature explains. Measured end to end
     /// (`burstwatch eval --suite`): burst node in the area on the wide suite 12 -> 16 of 29,
     /// held-out 8 -> 9 of 15, first suite 20 -> 21 of 28, development-style suite 17 -> 15 of
-    /// 22 (two Net3 bursts whose drained tanks' uniform fall the lens hands to candidates
-    /// upstream; tools/EVAL_RESULTS.md, session 17). The median is over the loggers in the
+    /// 22 (two Net3 bursts whose loggers all fell by three times what the steady state gives,
+    /// a fall that broader signatures explain better through the gains; tools/EVAL_RESULTS.md,
+    /// session 17). The median is over the loggers in the
     /// evidence, the model's over every logger reading at the time: nearly always the same.
     public var commonModeLens: Bool
 
