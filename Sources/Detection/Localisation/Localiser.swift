@@ -8,7 +8,8 @@ import WaterNetwork
 /// 1. Every junction is a candidate burst location. Its signature is the relative drop it
 ///    would cause at each logger, from the model `LocalisationSettings.method` names
 ///    (by default `OperatingPointSignature` and `LinearHydraulicSignature` as alternatives,
-///    or one of them, or `DistanceDecaySignature`).
+///    or one of them, or `DistanceDecaySignature`), seen through the pressure model's
+///    common mode as the drops are (`throughCommonMode`).
 /// 2. Each candidate is scored by how well its signature explains the observed drops,
 ///    up to a size and a shared offset (`CandidateScoring`); with a hydraulic signature
 ///    the size must also agree with the burst's measured flow. The scores become
