@@ -233,8 +233,7 @@ let net3LoggerNodes = ["229", "101", "131", "166", "125", "219", "145", "205", "
         for seed in 1...20 as ClosedRange<UInt64> {
             let raw = modelEvidence(network: network, burst: burst, loggerNodes: gridLoggerNodes, sizeM: 2,
                                     offsetM: 0, sigmaM: 0.02, seed: seed)
-            let drops = raw.evidence.map(\.dropM).sorted()
-            let median = drops[drops.count / 2]
+            let median = RobustStatistics.median(raw.evidence.map(\.dropM))!
             let seen = zip(raw.evidence, gains).map { item, gain in
                 PressureEvidence(loggerID: item.loggerID, nodeID: item.nodeID, dropM: item.dropM - gain * median,
                                  sigmaM: item.sigmaM, commonModeGain: gain)

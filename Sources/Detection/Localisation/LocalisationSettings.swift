@@ -110,8 +110,8 @@ public struct LocalisationSettings: Sendable, Equatable {
     /// held-out 8 -> 9 of 15, first suite 20 -> 21 of 28, development-style suite 17 -> 15 of
     /// 22 (two Net3 bursts whose loggers all fell by three times what the steady state gives,
     /// a fall that broader signatures explain better through the gains; tools/EVAL_RESULTS.md,
-    /// session 17). The median is over the loggers in the
-    /// evidence, the model's over every logger reading at the time: nearly always the same.
+    /// session 17). The median is over the loggers in the evidence, the model's over every
+    /// logger reading at the time: nearly always the same.
     public var commonModeLens: Bool
 
     public init(method: SignatureMethod = .operatingPointOrLinear, coverage: Double = 0.9,

@@ -177,13 +177,9 @@ public struct Localiser: Sendable {
         guard gains.contains(where: { $0 != 0 }), let first = variants.first, first.count == gains.count,
               let nodeCount = first.first?.count else { return variants }
         var result = variants
-        var column = [Double](repeating: 0, count: gains.count)
         for v in variants.indices {
             for n in 0..<nodeCount {
-                for k in gains.indices { column[k] = variants[v][k][n] }
-                column.sort()
-                let middle = column.count / 2
-                let median = column.count % 2 == 1 ? column[middle] : (column[middle - 1] + column[middle]) / 2
+                let median = RobustStatistics.median(gains.indices.map { variants[v][$0][n] }) ?? 0
                 for k in gains.indices { result[v][k][n] = variants[v][k][n] - gains[k] * median }
             }
         }
