@@ -7,7 +7,9 @@
 /// 1. Learn what normal is from the DMA's own history before yesterday (profiles per learned
 ///    day type, per-day level, noise law; pressure given flows) — refitted once a day, cached.
 /// 2. Over yesterday and today, test every possible start of a step increase in the inflow
-///    (a generalised likelihood-ratio / CUSUM change point), with each day's level free.
+///    (a generalised likelihood-ratio / CUSUM change point), with each day's level free. A
+///    window where some meters did not report is judged on an estimate from the others
+///    (`InflowImputation`) when it is about as certain as a reading.
 /// 3. Open an event when the best step is `openThreshold` standard errors high, or
 ///    `corroboratedOpenThreshold` high while a pressure logger fell significantly from the
 ///    same start, or when flow and pressure together are `combinedOpenThreshold` high
@@ -47,15 +49,17 @@ public struct BurstDetector: Sendable {
         let keepAfter = window - Int64(config.maxHistoryDays + 3) * DayCalendar.microsPerDay
         next.pastBursts.removeAll { $0.end < keepAfter }
 
-        guard let current = history.index(ofWindowStart: window), history.inflow(atIndex: current) != nil else {
+        guard let current = history.index(ofWindowStart: window), history.hasFlowReading(atIndex: current) else {
             return (next, [])  // nothing new to judge by
         }
         let day = calendar.day(of: window)
         guard let model = model(history: history, day: day, state: next, window: window) else {
             return (next, [])  // still learning what normal is
         }
-        let span = Span(history: history, model: model.inflow, calendar: calendar, days: (day - 1)...day, upTo: current)
-        guard !span.windows.isEmpty else { return (next, []) }
+        let span = Span(history: history, model: model, calendar: calendar, days: (day - 1)...day, upTo: current)
+        // A window whose missing meters leave its inflow unknown (not estimated) is not judged.
+        guard !span.windows.isEmpty, history.inflow(atIndex: current) != nil || span.windows.last?.index == current
+        else { return (next, []) }
         var judgement = Judgement(history: history, model: model, span: span, current: current, window: window,
                                   baselineWindows: calendar.slotsPerDay)
         if let open = next.openBurst {
@@ -135,7 +139,7 @@ public struct BurstDetector: Sendable {
               let model = model(history: history, day: watchDay + 1, state: state, window: window) else {
             return (forgotten, [])
         }
-        let span = Span(history: history, model: model.inflow, calendar: calendar, days: watchDay...day, upTo: current)
+        let span = Span(history: history, model: model, calendar: calendar, days: watchDay...day, upTo: current)
         guard let position = span.windows.firstIndex(where: { $0.time >= watched }) else { return (forgotten, []) }
         var judgement = Judgement(history: history, model: model, span: span, current: current, window: window,
                                   baselineWindows: calendar.slotsPerDay)
@@ -238,7 +242,7 @@ public struct BurstDetector: Sendable {
         let today = calendar.day(of: judgement.window)
         let firstClosingDay = max(min(calendar.day(of: burst.start), today - 1), today - config.maxCloseSpanDays + 1)
         let closingSpan = firstClosingDay < today - 1
-            ? Span(history: judgement.history, model: judgement.model.inflow, calendar: calendar,
+            ? Span(history: judgement.history, model: judgement.model, calendar: calendar,
                    days: firstClosingDay...today, upTo: judgement.current)
             : span
         let closing = closingSpan.test(model: judgement.model.inflow, config: config,

@@ -3,7 +3,8 @@ import Readings
 /// One DMA's data on the fixed window grid (15 minutes by default): for every window, the mean
 /// of each flow and pressure channel within it. The net inflow of a window is the signed sum of
 /// the flow channels' means, and only exists when every flow channel reported in that window
-/// (a missing meter would otherwise look like a sudden drop or rise in demand).
+/// (a missing meter would otherwise look like a sudden drop or rise in demand; the detector
+/// estimates such a window's inflow from the meters that did report, `InflowImputation`).
 ///
 /// Built incrementally: `append` is O(1) amortised, readings may arrive in any order (late
 /// files are normal), and a reading before the first window grows the grid backwards. The
@@ -131,6 +132,12 @@ public struct DMAHistory: Sendable {
             total += flowSigns[channel] * mean
         }
         return total
+    }
+
+    /// Whether any flow channel reported in a window.
+    public func hasFlowReading(atIndex index: Int) -> Bool {
+        guard index >= 0, index < windowCount else { return false }
+        return flow.contains { $0.mean(at: index) != nil }
     }
 
     /// Mean of one flow channel (as the logger measured it, sign not applied) in a window.

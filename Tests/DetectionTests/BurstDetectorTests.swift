@@ -299,6 +299,28 @@ final class RecordingLocaliser: BurstLocalising, @unchecked Sendable {
         #expect(found.detectedAt > start && found.detectedAt - start <= 8 * hour)
     }
 
+    @Test func aSilentOutflowMeterDoesNotHideABurst() throws {
+        // The outflow meter falls silent an hour before the burst and stays silent for ten
+        // hours: the net inflow is estimated from the inflow meter, which carries the burst.
+        let start = S.time(day: 25, hour: 12)
+        let silent = ["FM-OUT": (start - hour)..<(start + 10 * hour)]
+        let burst = S(days: 30, bursts: [.init(start: start, flowLps: 8)], silentMeters: silent, seed: 72)
+        let found = try #require(opened(burst.run().events).first)
+        #expect(found.detectedAt > start && found.detectedAt - start <= 2 * hour)
+        #expect(abs(found.startEstimate - start) <= hour)
+    }
+
+    @Test func aMeterSilentForADayRaisesNoAlarm() {
+        // Without the inflow meter the net inflow is barely known (its windows count for
+        // little); without the outflow meter it is known almost as well as with it. Neither
+        // may look like a burst, nor may the meter's return.
+        for meter in ["FM-IN", "FM-OUT"] {
+            let silent = [meter: S.time(day: 22, hour: 7)..<S.time(day: 23, hour: 13)]
+            let dma = S(days: 27, silentMeters: silent, seed: 73)
+            #expect(opened(dma.run().events).isEmpty, "\(meter) silent")
+        }
+    }
+
     @Test func aWeekdayWhoseHistoryIsOnlyPartlyCoveredIsStillLearned() {
         // Both Sundays of the first fortnight lost their readings from 04:00 to 13:00, so
         // neither reaches the coverage a day needs to be learned from. Judged by every

@@ -53,6 +53,8 @@ struct SyntheticDMA {
     var bursts: [Burst] = []
     /// Windows (start times) whose readings never arrive, for any channel.
     var missingWindows: Set<Int64> = []
+    /// Per logger, a time range whose readings never arrive (a meter that fell silent).
+    var silentMeters: [String: Range<Int64>] = [:]
     var seed: UInt64 = 1
 
     static let channels: [ChannelSpec] = [
@@ -108,14 +110,15 @@ struct SyntheticDMA {
                 let inletHead = 62 + 1.5 * sin(2 * .pi * (hour - 3) / 24) + 0.3 * random.gaussian()
                 guard !missingWindows.contains(time) else { continue }
                 let stamp = time + 450_000_000  // mid-window
-                result.append(NormalizedReading(loggerID: "FM-IN", channel: "flow", timestamp: stamp, valueSI: inflow, dma: Self.dma))
-                result.append(NormalizedReading(loggerID: "FM-OUT", channel: "flow", timestamp: stamp, valueSI: outflow, dma: Self.dma))
+                var window = [NormalizedReading(loggerID: "FM-IN", channel: "flow", timestamp: stamp, valueSI: inflow, dma: Self.dma),
+                              NormalizedReading(loggerID: "FM-OUT", channel: "flow", timestamp: stamp, valueSI: outflow, dma: Self.dma)]
                 for k in 0..<3 {
                     let pressure = inletHead - Self.headLossPerLps[k] * (demand + burst)
                         - Self.burstSensitivity[k] * burst + 0.03 * random.gaussian()
-                    result.append(NormalizedReading(loggerID: "PL-\(k + 1)", channel: "pressure", timestamp: stamp,
+                    window.append(NormalizedReading(loggerID: "PL-\(k + 1)", channel: "pressure", timestamp: stamp,
                                                     valueSI: pressure, dma: Self.dma))
                 }
+                result += window.filter { silentMeters[$0.loggerID]?.contains(time) != true }
             }
         }
         return result

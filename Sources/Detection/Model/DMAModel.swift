@@ -1,13 +1,15 @@
 import Foundation
 
 /// Everything the detector learns about one DMA from its history before a given day: the
-/// inflow model and, when the DMA has pressure loggers, the pressure model.
+/// inflow model, how to estimate the inflow when some meters are missing (with two meters or
+/// more) and, when the DMA has pressure loggers, the pressure model.
 ///
 /// Learned from the days before *yesterday*: the detector tests yesterday and today, so
 /// neither may be part of what "normal" was learned from (a burst that began yesterday
 /// evening would otherwise be partly learned as normal).
 struct DMAModel: Sendable {
     let inflow: InflowModel
+    let imputation: InflowImputation?
     let pressure: PressureModel?
 
     static func fit(history: DMAHistory, day: Int, excludedDays: Set<Int>, config: DetectorConfig,
@@ -59,8 +61,11 @@ struct DMAModel: Sendable {
             guard let first = history.gridIndex(ofWindowStart: calendar.start(ofDay: day.day)) else { continue }
             indices.append(contentsOf: (first..<(first + slots)).filter { $0 >= 0 && $0 < history.windowCount })
         }
-        return DMAModel(inflow: inflow, pressure: PressureModel.fit(history: history, trainingIndices: indices,
-                                                                       baselineWindows: slots))
+        let imputation = InflowImputation.fit(history: history, trainingIndices: indices, slotsPerDay: slots) {
+            calendar.slot(of: history.windowStart(atIndex: $0))
+        }
+        return DMAModel(inflow: inflow, imputation: imputation,
+                        pressure: PressureModel.fit(history: history, trainingIndices: indices, baselineWindows: slots))
     }
 }
 

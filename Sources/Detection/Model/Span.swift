@@ -1,10 +1,14 @@
 /// The windows the step test looks at: yesterday and today up to the current window, each
-/// with its observed inflow and what the model expects of it. Missing windows are left out.
+/// with its inflow and what the model expects of it. A window where some meters did not
+/// report has its inflow estimated from the rest (`InflowImputation`), the estimate's error
+/// added to its noise; a window where none did, or whose estimate is less certain than a
+/// reading, is left out.
 struct Span {
     let windows: [StepTest.Window]
     let dayCount: Int
 
-    init(history: DMAHistory, model: InflowModel, calendar: DayCalendar, days: ClosedRange<Int>, upTo current: Int) {
+    init(history: DMAHistory, model dmaModel: DMAModel, calendar: DayCalendar, days: ClosedRange<Int>, upTo current: Int) {
+        let model = dmaModel.inflow
         var windows: [StepTest.Window] = []
         windows.reserveCapacity(days.count * calendar.slotsPerDay)
         for (position, day) in days.enumerated() {
@@ -13,14 +17,20 @@ struct Span {
             for slot in 0..<calendar.slotsPerDay {
                 let index = first + slot
                 guard index <= current else { break }
-                guard let y = history.inflow(atIndex: index) else { continue }
+                let inflow = dmaModel.imputation?.inflow(history, atIndex: index, slot: slot)
+                    ?? history.inflow(atIndex: index).map { (value: $0, variance: 0.0) }
+                guard let (y, imputationVariance) = inflow else { continue }
                 let profile = model.expected(weekday: weekday, slot: slot)
                 guard profile.isFinite else { continue }
                 // The level multiplies only what is not fixed: y − F = L·(P − F) + step + noise.
                 let expected = model.fixedFlow + model.levelPrior * (profile - model.fixedFlow)
+                let noise = model.windowVariance(expected: expected)
+                // An estimate that knows less than a reading would is left out, as the window was
+                // before: it would hardly count, yet use up the jump's reach, which counts windows.
+                guard imputationVariance <= noise else { continue }
                 windows.append(StepTest.Window(day: position, time: history.windowStart(atIndex: index), index: index,
                                                y: y - model.fixedFlow, profile: profile - model.fixedFlow,
-                                               variance: model.windowVariance(expected: expected)))
+                                               variance: noise + imputationVariance))
             }
         }
         self.windows = windows
