@@ -60,6 +60,10 @@ struct PressureModel: Sendable {
     /// How much of a change in net inflow each flow channel carries (its regression on the
     /// net inflow over history), as measured, sign included.
     let burstShares: [Double]
+    /// Per flow channel, its value when it never varied in training (a meter on a closed pipe),
+    /// else nil. The regression learned nothing from such a channel, so when its reading is
+    /// missing this value stands in, and the window's pressure is still explained.
+    let steadyFlows: [Double?]
 
     static let commonModeMinimumLoggers = 3
     static let headLossExponent = 0.85
@@ -91,8 +95,13 @@ struct PressureModel: Sendable {
         x.reserveCapacity(1 + 2 * flowChannelCount)
         var raw: [Double] = []
         for channel in 0..<flowChannelCount {
-            guard let q = history.flowMean(channel: channel, atIndex: index) else { return nil }
-            raw.append(q - burstShares[channel] * burstFlow)
+            if let q = history.flowMean(channel: channel, atIndex: index) {
+                raw.append(q - burstShares[channel] * burstFlow)
+            } else if let steady = steadyFlows[channel] {
+                raw.append(steady)
+            } else {
+                return nil
+            }
         }
         for q in raw { x.append(q) }
         for q in raw { x.append(q * pow(abs(q), Self.headLossExponent)) }
@@ -127,12 +136,14 @@ extension PressureModel {
         }
         guard rawRows.count >= 96 else { return nil }
         var means = Array(repeating: 0.0, count: size), scales = Array(repeating: 1.0, count: size)
+        var steadyFlows = [Double?](repeating: nil, count: flowCount)
         for j in 1..<size {
             let column = rawRows.map { $0.x[j] }
             let mean = column.reduce(0, +) / Double(column.count)
             let variance = column.reduce(0.0) { $0 + ($1 - mean) * ($1 - mean) } / Double(column.count)
             means[j] = mean
             scales[j] = variance > 1e-18 ? variance.squareRoot() : 1
+            if j <= flowCount, variance <= 1e-18 { steadyFlows[j - 1] = mean }
         }
         let rows = rawRows.map { row -> (index: Int, x: [Double]) in
             var x = row.x
@@ -176,7 +187,7 @@ extension PressureModel {
         }
         return PressureModel(loggers: loggers, flowChannelCount: flowCount, regressorMeans: means,
                              regressorScales: scales, usesCommonMode: loggers.count >= commonModeMinimumLoggers,
-                             burstShares: shares)
+                             burstShares: shares, steadyFlows: steadyFlows)
     }
 
     /// Stage 2 for the given pressure channels: common mode and gains, then each logger's
