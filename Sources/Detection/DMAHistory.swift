@@ -128,10 +128,15 @@ public struct DMAHistory: Sendable {
         guard index >= 0, index < windowCount, !flow.isEmpty else { return nil }
         var total = 0.0
         for channel in flow.indices {
-            guard let mean = flow[channel].mean(at: index) else { return nil }
-            total += flowSigns[channel] * mean
+            guard let signed = signedFlowMean(channel: channel, atIndex: index) else { return nil }
+            total += signed
         }
         return total
+    }
+
+    /// Mean of one flow channel in a window with its sign applied: positive into the DMA.
+    public func signedFlowMean(channel: Int, atIndex index: Int) -> Double? {
+        flowMean(channel: channel, atIndex: index).map { flowSigns[channel] * $0 }
     }
 
     /// Whether any flow channel reported in a window.

@@ -91,7 +91,7 @@ extension DMAHistory {
             // A window with an inflow is one where every flow channel reported.
             guard let net = self.inflow(atIndex: index) else { continue }
             for channel in channels.indices {
-                sums[channel] += flowMean(channel: channel, atIndex: index)! * (channels[channel].sign ?? 1)
+                sums[channel] += signedFlowMean(channel: channel, atIndex: index)!
             }
             inflow += net
             counted += 1

@@ -45,16 +45,16 @@ struct InflowImputation: Sendable {
     let slotsPerDay: Int
     /// One per hour of the day; nil where training had too few complete windows.
     let hours: [Moments?]
-    /// Per channel, the variance inflation of its errors for their memory.
-    let inflations: [Double]
-    let signs: [Double]
+    /// Per channel, the variance inflation of its errors for their memory (learned after the
+    /// moments, from the errors they make).
+    private(set) var inflations: [Double]
 
     /// Lag-one correlations are capped here: the inflation stays finite (at most 39).
     static let maximumCorrelation = 0.95
     /// Hours either side of an hour whose windows its moments are learned from.
     static let neighbourhoodHours = 3.0
 
-    var channelCount: Int { signs.count }
+    var channelCount: Int { inflations.count }
 
     /// The hour of the day a slot falls in.
     func hour(ofSlot slot: Int) -> Int { min(slot * 24 / slotsPerDay, 23) }
@@ -67,8 +67,8 @@ struct InflowImputation: Sendable {
         guard let moments = hours[hour(ofSlot: slot)] else { return nil }
         var missing: [Int] = [], sum = 0.0
         for channel in 0..<channelCount {
-            if let q = history.flowMean(channel: channel, atIndex: index) {
-                sum += signs[channel] * q
+            if let q = history.signedFlowMean(channel: channel, atIndex: index) {
+                sum += q
             } else {
                 missing.append(channel)
             }
@@ -111,7 +111,6 @@ extension InflowImputation {
                     slotOf: (Int) -> Int) -> InflowImputation? {
         let n = history.flowChannels.count
         guard n >= 2 else { return nil }
-        let signs = history.flowChannels.map { $0.sign ?? 1 }
         // Per slot: count, sums and sums of products of the complete windows' signed flows.
         var counts = [Int](repeating: 0, count: slotsPerDay)
         var sums = [[Double]](repeating: [Double](repeating: 0, count: n), count: slotsPerDay)
@@ -119,7 +118,7 @@ extension InflowImputation {
         var rows: [(index: Int, slot: Int, flows: [Double])] = []
         for index in trainingIndices {
             guard history.inflow(atIndex: index) != nil else { continue }
-            let flows = (0..<n).map { signs[$0] * history.flowMean(channel: $0, atIndex: index)! }
+            let flows = (0..<n).map { history.signedFlowMean(channel: $0, atIndex: index)! }
             let slot = slotOf(index)
             counts[slot] += 1
             for i in 0..<n {
@@ -153,10 +152,10 @@ extension InflowImputation {
             }
             return Moments(mean: mean, covariance: covariance)
         }
-        let unInflated = InflowImputation(slotsPerDay: slotsPerDay, hours: hours,
-                                          inflations: [Double](repeating: 1, count: n), signs: signs)
-        return InflowImputation(slotsPerDay: slotsPerDay, hours: hours,
-                                inflations: unInflated.learnedInflations(rows), signs: signs)
+        var imputation = InflowImputation(slotsPerDay: slotsPerDay, hours: hours,
+                                          inflations: [Double](repeating: 1, count: n))
+        imputation.inflations = imputation.learnedInflations(rows)
+        return imputation
     }
 
     /// Per channel, (1 + ρ)/(1 − ρ) with ρ the lag-one correlation of the errors made estimating

@@ -141,9 +141,10 @@ extension PressureModel {
             let column = rawRows.map { $0.x[j] }
             let mean = column.reduce(0, +) / Double(column.count)
             let variance = column.reduce(0.0) { $0 + ($1 - mean) * ($1 - mean) } / Double(column.count)
+            let varies = variance > 1e-18
             means[j] = mean
-            scales[j] = variance > 1e-18 ? variance.squareRoot() : 1
-            if j <= flowCount, variance <= 1e-18 { steadyFlows[j - 1] = mean }
+            scales[j] = varies ? variance.squareRoot() : 1
+            if j <= flowCount, !varies { steadyFlows[j - 1] = mean }
         }
         let rows = rawRows.map { row -> (index: Int, x: [Double]) in
             var x = row.x
