@@ -25,18 +25,16 @@ struct InflowImputation: Sendable {
     /// Signed flows' moments for one hour of the day.
     struct Moments: Sendable {
         let mean: [Double]
-        /// Row-major, channels × channels.
-        let covariance: [Double]
+        let covariance: SymmetricMatrix
         /// Σ1 and 1ᵀΣ1, 1ᵀμ: what every estimate needs, so that one costs only its missing meters.
         let rowSums: [Double]
         let total: Double
         let meanTotal: Double
 
-        init(mean: [Double], covariance: [Double]) {
-            let n = mean.count
+        init(mean: [Double], covariance: SymmetricMatrix) {
             self.mean = mean
             self.covariance = covariance
-            rowSums = (0..<n).map { i in (0..<n).reduce(0) { $0 + covariance[i * n + $1] } }
+            rowSums = covariance.rowSums
             total = rowSums.reduce(0, +)
             meanTotal = mean.reduce(0, +)
         }
@@ -83,12 +81,11 @@ struct InflowImputation: Sendable {
     /// In terms of the missing meters M only: 1ᵀΣs = T − Σ_{m∈M} r_m and
     /// sᵀΣs = T − 2·Σ_{m∈M} r_m + Σ_{m,m'∈M} Σ_mm' (r = Σ1, T = 1ᵀΣ1).
     static func estimate(_ moments: Moments, missing: [Int], presentSum: Double) -> (value: Double, variance: Double) {
-        let n = moments.mean.count
         var missingRows = 0.0, missingBlock = 0.0, missingMean = 0.0
         for m in missing {
             missingRows += moments.rowSums[m]
             missingMean += moments.mean[m]
-            for k in missing { missingBlock += moments.covariance[m * n + k] }
+            for k in missing { missingBlock += moments.covariance[m, k] }
         }
         let total = moments.total
         let crossPresent = total - missingRows
@@ -114,7 +111,7 @@ extension InflowImputation {
         // Per slot: count, sums and sums of products of the complete windows' signed flows.
         var counts = [Int](repeating: 0, count: slotsPerDay)
         var sums = [[Double]](repeating: [Double](repeating: 0, count: n), count: slotsPerDay)
-        var products = [[Double]](repeating: [Double](repeating: 0, count: n * n), count: slotsPerDay)
+        var products = [SymmetricMatrix](repeating: SymmetricMatrix(size: n), count: slotsPerDay)
         var rows: [(index: Int, slot: Int, flows: [Double])] = []
         for index in trainingIndices {
             guard history.inflow(atIndex: index) != nil else { continue }
@@ -123,7 +120,7 @@ extension InflowImputation {
             counts[slot] += 1
             for i in 0..<n {
                 sums[slot][i] += flows[i]
-                for j in i..<n { products[slot][i * n + j] += flows[i] * flows[j] }
+                for j in i..<n { products[slot][i, j] += flows[i] * flows[j] }
             }
             rows.append((index, slot, flows))
         }
@@ -132,23 +129,19 @@ extension InflowImputation {
         let minimumWindows = max(24, 2 * n)
         let hours: [Moments?] = (0..<24).map { hour in
             let centre = (Double(hour) + 0.5) * perHour
-            var count = 0, sum = [Double](repeating: 0, count: n), product = [Double](repeating: 0, count: n * n)
+            var count = 0, sum = [Double](repeating: 0, count: n), product = SymmetricMatrix(size: n)
             for slot in 0..<slotsPerDay {
                 let offset = abs(Double(slot) + 0.5 - centre)
                 guard min(offset, Double(slotsPerDay) - offset) <= reach + perHour / 2, counts[slot] > 0 else { continue }
                 count += counts[slot]
                 for i in 0..<n { sum[i] += sums[slot][i] }
-                for k in 0..<(n * n) { product[k] += products[slot][k] }
+                product.add(products[slot])
             }
             guard count >= minimumWindows else { return nil }
             let mean = sum.map { $0 / Double(count) }
-            var covariance = [Double](repeating: 0, count: n * n)
+            var covariance = SymmetricMatrix(size: n)
             for i in 0..<n {
-                for j in i..<n {
-                    let value = product[i * n + j] / Double(count) - mean[i] * mean[j]
-                    covariance[i * n + j] = value
-                    covariance[j * n + i] = value
-                }
+                for j in i..<n { covariance[i, j] = product[i, j] / Double(count) - mean[i] * mean[j] }
             }
             return Moments(mean: mean, covariance: covariance)
         }
