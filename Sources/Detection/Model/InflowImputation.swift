@@ -61,8 +61,7 @@ struct InflowImputation: Sendable {
     /// observed when every meter reported (variance 0), estimated when some did; nil when none
     /// did or the hour has no moments.
     func inflow(_ history: DMAHistory, atIndex index: Int, slot: Int) -> (value: Double, variance: Double)? {
-        if let observed = history.inflow(atIndex: index) { return (observed, 0) }
-        guard let moments = hours[hour(ofSlot: slot)] else { return nil }
+        // One pass over the meters: their sum is the net inflow itself when none is missing.
         var missing: [Int] = [], sum = 0.0
         for channel in 0..<channelCount {
             if let q = history.signedFlowMean(channel: channel, atIndex: index) {
@@ -71,7 +70,8 @@ struct InflowImputation: Sendable {
                 missing.append(channel)
             }
         }
-        guard missing.count < channelCount else { return nil }
+        if missing.isEmpty { return (sum, 0) }
+        guard missing.count < channelCount, let moments = hours[hour(ofSlot: slot)] else { return nil }
         let estimate = Self.estimate(moments, missing: missing, presentSum: sum)
         let inflation = missing.map { inflations[$0] }.max() ?? 1
         return (estimate.value, inflation * estimate.variance)
