@@ -13,8 +13,10 @@ import WaterNetwork
 ///    writes each DMA's last localisation input (evidence and flow) as one JSON line.
 /// 2. `BURSTWATCH_TRACE=/tmp/trace.jsonl swift test --filter LocalisationTrace/score` localises
 ///    those inputs again and prints, per burst, whether the node is in the area, the area's
-///    share and the burst node's rank (the probability of the nodes more likely than it),
-///    then the totals. BURSTWATCH_TRACE_DETAIL=SCENARIO prints that burst's signatures;
+///    share, the burst node's rank (the probability of the nodes more likely than it, plus half
+///    of the nodes exactly as likely: `fairRank`) and `tied`, the share of candidates exactly as
+///    likely as the burst node (near 1: it sits at the floor, its signature explaining the drops
+///    no better than none, with nearly every other candidate), then the totals. BURSTWATCH_TRACE_DETAIL=SCENARIO prints that burst's signatures;
 ///    BURSTWATCH_TRACE_METHOD, _SIZE_SPREAD (a number, or "off"), _MODEL_ERROR, _CAP, _MIN_PIPES,
 ///    _COVERAGE and _SEED override `LocalisationSettings`; BURSTWATCH_TRACE_DIR is the suite
 ///    (default /tmp/bw-suite). BURSTWATCH_TRACE_OPERATION=off localises at the network file's
@@ -83,6 +85,24 @@ import WaterNetwork
     }
 
     static let environment = ProcessInfo.processInfo.environment
+
+    /// The probability more likely than `node`'s, plus half of what is exactly as likely
+    /// (besides the node's own): nodes that tie with it, all at the floor of a signature that
+    /// explains nothing or on a branch every logger sees alike, count half, as a fair draw among
+    /// them would place it. Counting only the more likely ones flattered a burst node lost
+    /// among hundreds at the floor (session 20).
+    static func fairRank(_ probabilities: [Double], of node: Int) -> Double {
+        let own = probabilities[node], tolerance = 1e-9 * own
+        var more = 0.0, tied = 0.0
+        for p in probabilities {
+            if p > own + tolerance {
+                more += p
+            } else if abs(p - own) <= tolerance {
+                tied += p
+            }
+        }
+        return more + (tied - own) / 2
+    }
 
     @Test(.enabled(if: environment["BURSTWATCH_TRACE_SUITE"] != nil && environment["BURSTWATCH_TRACE"] != nil))
     func record() throws {
@@ -167,7 +187,7 @@ import WaterNetwork
             let probabilities = localiser.burstProbabilities(evidence: evidence, flowIncreaseLps: record.flowIncreaseLps,
                                                              operation: operation)
             let node = base.network.nodeIndex(record.burstNode)!
-            let rank = probabilities.reduce(0) { $1 > probabilities[node] ? $0 + $1 : $0 }
+            let rank = Self.fairRank(probabilities, of: node)
             // The pipe length of the candidates more likely than the burst node, as a share
             // of the candidates' pipe length.
             let candidateLength = probabilities.indices.filter { probabilities[$0] > 0 }.reduce(0) { $0 + nodeLength[$1] }
@@ -208,9 +228,12 @@ import WaterNetwork
                 }
                 print(String(format: "   bound: largest drop / (largest sensitivity x flow) %.2f (logger z %.1f)", worst, worstZ))
             }
-            print(String(format: "%-10@ %-6@ in area %@  share %5.1f %%  rank %.3f  length rank %.3f  loggers %2d  flow %6.2f  max z %5.1f",
+            let own = probabilities[node]
+            let tied = Double(probabilities.count { abs($0 - own) <= 1e-9 * own && $0 > 0 })
+                / Double(max(probabilities.count { $0 > 0 }, 1))
+            print(String(format: "%-10@ %-6@ in area %@  share %5.1f %%  rank %.3f  length rank %.3f  loggers %2d  flow %6.2f  max z %5.1f  tied %.2f",
                          record.scenario, record.burstNode, hit ? "yes" : "no ", share * 100, rank, lengthRank,
-                         record.loggers.count, record.flowIncreaseLps, strongest))
+                         record.loggers.count, record.flowIncreaseLps, strongest, tied))
         }
         let sortedShares = shares.sorted(), sortedRanks = ranks.sorted()
         print(String(format: "in area %d/%d, area share median %.1f %%, rank median %.3f mean %.3f; length rank < 5 %% %d, < 10 %% %d, median %.3f",
