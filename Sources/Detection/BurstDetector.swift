@@ -24,6 +24,12 @@
 ///    for the localiser, publish `updated` on material changes, and `closed` when a sustained
 ///    return to normal is as significant as a rise would have to be, or when the refined step
 ///    has faded to noise (withdrawn).
+/// 5. While bursts are open and the flow alone shows each beyond doubt, a new one is looked
+///    for on top of them (their flows taken off the inflow), starting after the last one's
+///    start could still move: a second burst in the DMA is raised as its own event instead of
+///    hiding behind the first (`maxOpenBursts`). Each open burst is tracked with the others'
+///    flows taken off, its start refined between its neighbours'; a fall back is the repair of
+///    the open burst whose flow it matches best.
 public struct BurstDetector: Sendable {
     public let config: DetectorConfig
     public let localiser: (any BurstLocalising)?
@@ -61,10 +67,10 @@ public struct BurstDetector: Sendable {
         guard !span.windows.isEmpty, history.inflow(atIndex: current) != nil || span.windows.last?.index == current
         else { return (next, []) }
         var judgement = Judgement(history: history, model: model, span: span, current: current, window: window,
-                                  baselineWindows: calendar.slotsPerDay)
-        if let open = next.openBurst {
+                                  baselineWindows: calendar.slotsPerDay, lastBurstEnd: next.pastBursts.map(\.end).max())
+        if !next.openBursts.isEmpty {
             next.watchedStart = nil
-            return track(open, state: next, judgement: &judgement)
+            return trackOpen(state: next, judgement: &judgement)
         }
         if let watched = next.watchedStart, calendar.day(of: watched) < day - 1 {
             let followed = follow(watched, state: next, day: day, history: history, current: current, window: window)
@@ -77,16 +83,21 @@ public struct BurstDetector: Sendable {
     // MARK: - Opening
 
     private func detect(state: DetectorState, judgement: inout Judgement) -> (state: DetectorState, events: [BurstEvent]) {
-        let test = judgement.span.test(model: judgement.model.inflow, config: config, knownSteps: Self.known(state.pastBursts))
+        let test = judgement.span.test(model: judgement.model.inflow, config: config,
+                                       knownSteps: Self.known(state.pastBursts) + Self.known(state.openBursts))
         let lowest = min(config.openThreshold, config.corroboratedOpenThreshold, config.combinedMinimum,
                          min(config.jumpSupportMinimum, config.weakJumpSupportMinimum))
         // A new burst starts after the last one ended (which is also what keeps an event id,
-        // derived from the start, from ever being opened twice).
+        // derived from the start, from ever being opened twice), and beyond the reach within
+        // which an open burst's start is still refined: a step there is that burst's own.
         let lastEnd = state.pastBursts.map(\.end).max() ?? .min
-        let earliest = judgement.span.windows.firstIndex { $0.time >= lastEnd } ?? judgement.span.windows.count
+        let afterOpen = state.openBursts.map { $0.start + openSeparation }.max() ?? .min
+        let earliest = judgement.span.windows.firstIndex { $0.time >= max(lastEnd, afterOpen) } ?? judgement.span.windows.count
         let candidates = test.candidates(from: earliest)
             .filter { $0.windows >= config.minOpenWindows && $0.estimate > 0 && $0.z >= lowest }
-        let judged = judge(candidates, judgement: &judgement)
+        // On top of an open burst, pressure cannot corroborate: its drop since that burst's start
+        // lies partly in any later start's baseline and shows as a fresh fall.
+        let judged = judge(candidates, judgement: &judgement, withPressure: state.openBursts.isEmpty)
         var watching = state
         // A near miss is kept in view: when its start leaves the span at midnight, `follow`
         // goes on testing it. A watch already followed beyond the span is kept until it fades.
@@ -102,12 +113,12 @@ public struct BurstDetector: Sendable {
 
     /// The candidate that opens an event, if any meets an opening rule, and the strongest
     /// one whose flow alone came within `DetectorConfig.nearMissThreshold`.
-    private func judge(_ candidates: [StepTest.Candidate],
-                       judgement: inout Judgement) -> (opening: Judged?, nearMiss: StepTest.Candidate?) {
+    private func judge(_ candidates: [StepTest.Candidate], judgement: inout Judgement,
+                       withPressure: Bool = true) -> (opening: Judged?, nearMiss: StepTest.Candidate?) {
         var best: Judged?
         var nearMiss: (candidate: StepTest.Candidate, score: Double)?
         for candidate in candidates {
-            let pressureZ = judgement.pressureZ(startIndex: judgement.span.windows[candidate.start].index)
+            let pressureZ = withPressure ? judgement.pressureZ(startIndex: judgement.span.windows[candidate.start].index) : 0
             let flowZ = flowEvidence(candidate, meanInflow: judgement.model.inflow.meanInflow)
             if flowZ >= config.nearMissThreshold, nearMiss.map({ Self.score(flowZ, pressureZ) > $0.score }) ?? true {
                 nearMiss = (candidate, Self.score(flowZ, pressureZ))
@@ -142,7 +153,7 @@ public struct BurstDetector: Sendable {
         let span = Span(history: history, model: model, calendar: calendar, days: watchDay...day, upTo: current)
         guard let position = span.windows.firstIndex(where: { $0.time >= watched }) else { return (forgotten, []) }
         var judgement = Judgement(history: history, model: model, span: span, current: current, window: window,
-                                  baselineWindows: calendar.slotsPerDay)
+                                  baselineWindows: calendar.slotsPerDay, lastBurstEnd: state.pastBursts.map(\.end).max())
         let reach = 2 * config.updateStartWindows
         let lastEnd = state.pastBursts.map(\.end).max() ?? .min
         let earliest = span.windows.firstIndex { $0.time >= lastEnd } ?? span.windows.count
@@ -168,7 +179,7 @@ public struct BurstDetector: Sendable {
         let area = localise(&burst, judgement: &judgement)
         burst.publishedAreaNodes = Self.signature(area)
         var next = state
-        next.openBurst = burst
+        next.openBursts.append(burst)
         next.watchedStart = nil
         return (next, [event(.opened, dma: state.dma, burst: burst, window: judgement.window, area: area)])
     }
@@ -195,7 +206,35 @@ public struct BurstDetector: Sendable {
         flowZ * flowZ + max(pressureZ, 0) * max(pressureZ, 0)
     }
 
-    // MARK: - Tracking an open burst
+    // MARK: - Tracking open bursts
+
+    /// How long after an open burst's start a new one may start: beyond the reach within which
+    /// the open one's start is still refined.
+    private var openSeparation: Int64 { Int64(2 * config.updateStartWindows + 1) * calendar.windowMicros }
+
+    /// Tracks each open burst in turn, then looks for a new one on top of those still open.
+    private func trackOpen(state: DetectorState, judgement: inout Judgement) -> (state: DetectorState, events: [BurstEvent]) {
+        var next = state, events: [BurstEvent] = []
+        for id in state.openBursts.map(\.eventID) {
+            guard let burst = next.openBursts.first(where: { $0.eventID == id }) else { continue }
+            let tracked = track(burst, state: next, judgement: &judgement)
+            next = tracked.state
+            events += tracked.events
+        }
+        // Only on top of bursts the flow alone now shows beyond doubt: an event opened on weaker
+        // evidence may yet be withdrawn, and a step found on top of a false one is as false.
+        guard !next.openBursts.isEmpty, next.openBursts.count < config.maxOpenBursts,
+              next.openBursts.allSatisfy({ $0.z >= config.openThreshold }) else { return (next, events) }
+        var stacked = detect(state: next, judgement: &judgement)
+        // Near misses are followed only while nothing is open (`follow` knows no open bursts).
+        stacked.state.watchedStart = nil
+        return (stacked.state, events + stacked.events)
+    }
+
+    /// The known steps of every open burst but `eventID`.
+    private static func others(_ state: DetectorState, than eventID: String) -> [Span.KnownStep] {
+        known(state.openBursts.filter { $0.eventID != eventID })
+    }
 
     private func track(_ open: OpenBurst, state: DetectorState,
                        judgement: inout Judgement) -> (state: DetectorState, events: [BurstEvent]) {
@@ -206,14 +245,22 @@ public struct BurstDetector: Sendable {
         // Refine start and flow while the start is inside the span (the first day or two).
         if let startPosition = span.windows.firstIndex(where: { $0.time >= burst.start }),
            span.windows[0].time <= burst.start {
-            let test = span.test(model: judgement.model.inflow, config: config, knownSteps: Self.known(state.pastBursts))
+            let test = span.test(model: judgement.model.inflow, config: config,
+                                 knownSteps: Self.known(state.pastBursts) + Self.others(state, than: burst.eventID))
             let reach = 2 * config.updateStartWindows
+            // Not back past a burst opened before it, nor on to one opened after it: that step
+            // is the other burst's, and two bursts refined onto one step trade it back and forth.
             let lastEnd = state.pastBursts.map(\.end).max() ?? .min
-            let earliest = span.windows.firstIndex { $0.time >= lastEnd } ?? span.windows.count
+            let openedBefore = state.openBursts.prefix { $0.eventID != burst.eventID }
+            let openedAfter = state.openBursts.drop { $0.eventID != burst.eventID }.dropFirst()
+            let afterOpen = openedBefore.map { $0.start + openSeparation }.max() ?? .min
+            let beforeNext = openedAfter.map { $0.start - openSeparation }.min() ?? .max
+            let earliest = span.windows.firstIndex { $0.time >= max(lastEnd, afterOpen) } ?? span.windows.count
             var refined: (candidate: StepTest.Candidate, flowZ: Double, pressureZ: Double)?
             for candidate in test.candidates(from: max(earliest, startPosition - reach))
-            where candidate.start <= startPosition + reach && candidate.estimate > 0 {
-                let pressureZ = judgement.pressureZ(startIndex: span.windows[candidate.start].index)
+            where candidate.start <= startPosition + reach && candidate.estimate > 0
+                && span.windows[candidate.start].time <= beforeNext {
+                let pressureZ = openedBefore.isEmpty ? judgement.pressureZ(startIndex: span.windows[candidate.start].index) : 0
                 let flowZ = flowEvidence(candidate, meanInflow: judgement.model.inflow.meanInflow)
                 if refined.map({ Self.score(flowZ, pressureZ) > Self.score($0.flowZ, $0.pressureZ) }) ?? true {
                     refined = (candidate, flowZ, pressureZ)
@@ -228,7 +275,7 @@ public struct BurstDetector: Sendable {
             }
             // Withdrawn when the evidence that opened it has faded to what noise alone reaches:
             // more data only strengthens a real burst's step, and an event left open on noise
-            // would hide the DMA's next burst for good (one event per DMA at a time).
+            // would hide the DMA's next burst for good (nothing is stacked on an event that weak).
             if (refined.map { Self.score($0.flowZ, $0.pressureZ).squareRoot() } ?? 0) < config.withdrawThreshold {
                 return close(&burst, endingAt: judgement.window, state: next, judgement: &judgement)
             }
@@ -246,15 +293,26 @@ public struct BurstDetector: Sendable {
                    days: firstClosingDay...today, upTo: judgement.current)
             : span
         let closing = closingSpan.test(model: judgement.model.inflow, config: config,
-                                       knownSteps: Self.known(state.pastBursts)
+                                       knownSteps: Self.known(state.pastBursts) + Self.others(state, than: burst.eventID)
                                            + [Span.KnownStep(start: burst.start, end: nil, flow: burst.flowIncreaseLps)])
         let firstAfterStart = closingSpan.windows.firstIndex { $0.time > burst.start } ?? closingSpan.windows.count
-        let end = closing.candidates(from: firstAfterStart)
-            .filter { $0.windows >= config.minCloseWindows }
+        let falls = closing.candidates(from: firstAfterStart)
             .filter { burst.flowIncreaseLps + $0.estimate <= 0.5 * burst.flowIncreaseLps }
-            .min { $0.z < $1.z }
+        let end = falls.filter { $0.windows >= config.minCloseWindows }.min { $0.z < $1.z }
         if let end, end.z <= -config.closeThreshold {
-            return close(&burst, endingAt: closingSpan.windows[end.start].time, state: next, judgement: &judgement)
+            // Dated where the fall is most significant, later starts with fewer windows than a
+            // closing needs included (the change point's likelihood estimate): tested only from
+            // `minCloseWindows` back, a recent fall is dated before it began, its size diluted,
+            // the hour left out reads as a new burst at once and, with several bursts open, the
+            // fall is matched to the wrong one.
+            let dated = falls.min { $0.z < $1.z } ?? end
+            // With several bursts open, a fall is the repair of the one whose flow it matches.
+            let endTime = closingSpan.windows[dated.start].time, fall = -dated.estimate
+            let another = state.openBursts.contains {
+                $0.eventID != burst.eventID && $0.start < endTime
+                    && abs($0.flowIncreaseLps - fall) < abs(burst.flowIncreaseLps - fall)
+            }
+            if !another { return close(&burst, endingAt: endTime, state: next, judgement: &judgement) }
         }
 
         // Relocalise as evidence accumulates: whenever the windows since the start doubled.
@@ -277,10 +335,10 @@ public struct BurstDetector: Sendable {
             burst.publishedStart = burst.start
             burst.publishedFlowIncreaseLps = burst.flowIncreaseLps
             burst.publishedAreaNodes = Self.signature(area)
-            next.openBurst = burst
+            next.replace(burst)
             return (next, [event(.updated, dma: state.dma, burst: burst, window: judgement.window, area: area)])
         }
-        next.openBurst = burst
+        next.replace(burst)
         return (next, [])
     }
 
@@ -290,7 +348,7 @@ public struct BurstDetector: Sendable {
                        judgement: inout Judgement) -> (state: DetectorState, events: [BurstEvent]) {
         let area = localise(&burst, judgement: &judgement)
         var next = state
-        next.openBurst = nil
+        next.openBursts.removeAll { $0.eventID == burst.eventID }
         next.pastBursts.append(BurstSpan(start: burst.start, end: end, flowIncreaseLps: burst.flowIncreaseLps))
         return (next, [event(.closed, dma: state.dma, burst: burst, window: judgement.window, area: area)])
     }
@@ -299,12 +357,18 @@ public struct BurstDetector: Sendable {
         spans.map { Span.KnownStep(start: $0.start, end: $0.end, flow: $0.flowIncreaseLps) }
     }
 
+    private static func known(_ open: [OpenBurst]) -> [Span.KnownStep] {
+        open.map { Span.KnownStep(start: $0.start, end: nil, flow: $0.flowIncreaseLps) }
+    }
+
     // MARK: - Model
 
     private func model(history: DMAHistory, day: Int, state: DetectorState, window: Int64) -> DMAModel? {
         var excluded = Set<Int>()
         var spans = state.pastBursts
-        if let open = state.openBurst { spans.append(BurstSpan(start: open.start, end: window, flowIncreaseLps: open.flowIncreaseLps)) }
+        for open in state.openBursts {
+            spans.append(BurstSpan(start: open.start, end: window, flowIncreaseLps: open.flowIncreaseLps))
+        }
         for span in spans {
             let first = calendar.day(of: span.start), last = calendar.day(of: span.end)
             if first <= last { for day in first...last { excluded.insert(day) } }

@@ -71,6 +71,10 @@ public struct DetectorConfig: Sendable, Equatable, Codable {
     /// at most this many days back.
     public var minCloseWindows = 8
     public var maxCloseSpanDays = 7
+    /// At most this many events open at once in one DMA: while fewer are, and the flow alone
+    /// shows each at `openThreshold` or more, a new burst is looked for on top of them. 1: one
+    /// at a time, a second burst hidden until the first closes.
+    public var maxOpenBursts = 3
     /// Residuals are winsorised at this many standard deviations inside the test statistic.
     public var clipSigma = 4.0
 

@@ -9,8 +9,9 @@ public struct DetectorState: Sendable, Equatable, Codable {
     public var dma: String
     /// Start of the last window stepped (epoch µs). Windows at or before it are ignored.
     public var lastWindow: Int64?
-    /// The burst being tracked, if any (one per DMA at a time).
-    public var openBurst: OpenBurst?
+    /// The bursts being tracked, in the order they opened: a second burst can begin while the
+    /// first is still open (`DetectorConfig.maxOpenBursts`).
+    public var openBursts: [OpenBurst]
     /// Recent bursts' spans, so the days they touched are not learned as normal.
     public var pastBursts: [BurstSpan]
     /// The start of a near miss kept in view after it leaves the two-day span (nil: none).
@@ -20,16 +21,48 @@ public struct DetectorState: Sendable, Equatable, Codable {
         version = Self.currentVersion
         self.dma = dma
         lastWindow = nil
-        openBurst = nil
+        openBursts = []
         pastBursts = []
     }
 
     enum CodingKeys: String, CodingKey {
         case version, dma
         case lastWindow = "last_window"
+        case openBursts = "open_bursts"
+        /// Written by versions that tracked one burst at a time; read, never written.
         case openBurst = "open_burst"
         case pastBursts = "past_bursts"
         case watchedStart = "watched_start"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        version = try container.decode(Int.self, forKey: .version)
+        dma = try container.decode(String.self, forKey: .dma)
+        lastWindow = try container.decodeIfPresent(Int64.self, forKey: .lastWindow)
+        // A state stored before several bursts could be open holds at most one, on its own key.
+        if let bursts = try container.decodeIfPresent([OpenBurst].self, forKey: .openBursts) {
+            openBursts = bursts
+        } else {
+            openBursts = try container.decodeIfPresent(OpenBurst.self, forKey: .openBurst).map { [$0] } ?? []
+        }
+        pastBursts = try container.decode([BurstSpan].self, forKey: .pastBursts)
+        watchedStart = try container.decodeIfPresent(Int64.self, forKey: .watchedStart)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(version, forKey: .version)
+        try container.encode(dma, forKey: .dma)
+        try container.encodeIfPresent(lastWindow, forKey: .lastWindow)
+        try container.encode(openBursts, forKey: .openBursts)
+        try container.encode(pastBursts, forKey: .pastBursts)
+        try container.encodeIfPresent(watchedStart, forKey: .watchedStart)
+    }
+
+    /// `burst` in place of the open burst with its event id.
+    mutating func replace(_ burst: OpenBurst) {
+        if let index = openBursts.firstIndex(where: { $0.eventID == burst.eventID }) { openBursts[index] = burst }
     }
 }
 

@@ -46,7 +46,7 @@ final class RecordingLocaliser: BurstLocalising, @unchecked Sendable {
         let dma = S(days: 45, seed: seed)
         let (events, state) = dma.run()
         #expect(events.isEmpty, "false alarms: \(events.map { ISOTimestamp.format($0.detectedAt) })")
-        #expect(state.openBurst == nil)
+        #expect(state.openBursts.isEmpty)
         #expect(state.lastWindow == S.origin + 45 * S.day - S.window)
     }
 
@@ -165,19 +165,21 @@ final class RecordingLocaliser: BurstLocalising, @unchecked Sendable {
         #expect(closed.state == .closed)
         #expect(closed.detectedAt > end && closed.detectedAt - end <= 12 * hour,
                 "closed at \(ISOTimestamp.format(closed.detectedAt))")
-        #expect(state.openBurst == nil)
+        #expect(state.openBursts.isEmpty)
         #expect(state.pastBursts.count == 1)
     }
 
     /// A two-hour excess (a hydrant, a tank filled from the DMA) opens an event, and then
     /// nothing falls back clearly enough to close it: the step's evidence fades as windows
-    /// arrive, and the event is withdrawn. Left open, it would hide the DMA's next burst.
+    /// arrive, and the event is withdrawn. Left open, it would hide the DMA's next burst
+    /// from a detector that holds one event at a time.
     @Test func anEventWhoseEvidenceFadesIsWithdrawnAndTheNextBurstIsFound() throws {
         let transient = S.time(day: 20, hour: 10), later = S.time(day: 23, hour: 10)
         let dma = S(days: 26, bursts: [.init(start: transient, flowLps: 4, end: transient + 2 * hour),
                                        .init(start: later, flowLps: 8)], seed: 81)
         var neverWithdrawn = DetectorConfig()
         neverWithdrawn.withdrawThreshold = 0
+        neverWithdrawn.maxOpenBursts = 1
         let hidden = opened(dma.run(detector: BurstDetector(config: neverWithdrawn)).events)
         #expect(hidden.count == 1 && hidden.allSatisfy { $0.detectedAt < later }, "the later burst was hidden")
 
@@ -221,20 +223,37 @@ final class RecordingLocaliser: BurstLocalising, @unchecked Sendable {
         let closed = try #require(events.first { $0.state == .closed }, "\(events.map { "\($0.state) \(ISOTimestamp.format($0.detectedAt))" })")
         #expect(closed.eventID == opening.eventID)
         #expect(closed.detectedAt <= down.upperBound + 2 * hour, "closed at \(ISOTimestamp.format(closed.detectedAt))")
-        #expect(state.openBurst == nil)
+        #expect(state.openBursts.isEmpty)
         #expect(opened(events).count == 1)
     }
 
-    @Test func aGrowingBurstIsUpdatedNotOpenedAgain() throws {
+    /// A burst that grows by twice its flow six hours on: one event at a time, the event is
+    /// updated with the larger flow; by default the growth, a step of its own, is raised as a
+    /// second event on top of the first (either a second burst or the first one widening),
+    /// each with its own flow.
+    @Test func aGrowingBurstIsUpdatedOrRaisedOnTopOfTheFirst() throws {
         let first = S.time(day: 20, hour: 10), second = S.time(day: 20, hour: 16)
         let dma = S(days: 23, bursts: [.init(start: first, flowLps: 6), .init(start: second, flowLps: 12)], seed: 41)
-        let (events, _) = dma.run()
-        #expect(opened(events).count == 1)
-        let opening = try #require(opened(events).first)
+        var oneAtATime = DetectorConfig()
+        oneAtATime.maxOpenBursts = 1
+        let single = dma.run(detector: BurstDetector(config: oneAtATime)).events
+        #expect(opened(single).count == 1)
+        let opening = try #require(opened(single).first)
         #expect(opening.detectedAt < second)
-        let later = events.filter { $0.state == .updated && $0.detectedAt > second }
+        let later = single.filter { $0.state == .updated && $0.detectedAt > second }
         #expect(later.contains { $0.flowIncreaseLps > 12 }, "updates: \(later.map(\.flowIncreaseLps))")
-        #expect(events.allSatisfy { $0.eventID == opening.eventID })
+        #expect(single.allSatisfy { $0.eventID == opening.eventID })
+
+        let (events, state) = dma.run()
+        let raised = opened(events)
+        try #require(raised.count == 2, "opened: \(raised.map { ISOTimestamp.format($0.detectedAt) })")
+        #expect(raised[0].detectedAt < second && raised[1].detectedAt > second)
+        #expect(!events.contains { $0.state == .closed }, "neither burst was repaired")
+        #expect(state.openBursts.count == 2)
+        for (event, flow) in zip(raised, [6.0, 12.0]) {
+            let latest = try #require(events.last { $0.eventID == event.eventID })
+            #expect(abs(latest.flowIncreaseLps - flow) <= 3, "flow \(latest.flowIncreaseLps), not \(flow)")
+        }
     }
 
     @Test func aRedeliveredWindowChangesNothing() throws {

@@ -7,15 +7,22 @@ struct Judgement {
     let current: Int
     let window: Int64
     let baselineWindows: Int
+    /// History index of the last past burst's end: a pressure drop is measured against
+    /// windows from there on only. Before it the burst's own flow and pressure are in the
+    /// readings, and where the burst lowered a logger's pressure less than the same flow of
+    /// demand would have, its repair reads as a drop there (a new burst, opened at once).
+    let quietSince: Int
     private var pressureSeries: PressureSeries??
 
-    init(history: DMAHistory, model: DMAModel, span: Span, current: Int, window: Int64, baselineWindows: Int) {
+    init(history: DMAHistory, model: DMAModel, span: Span, current: Int, window: Int64, baselineWindows: Int,
+         lastBurstEnd: Int64? = nil) {
         self.history = history
         self.model = model
         self.span = span
         self.current = current
         self.window = window
         self.baselineWindows = baselineWindows
+        quietSince = lastBurstEnd.flatMap { history.gridIndex(ofWindowStart: $0) } ?? .min
     }
 
     mutating func pressure() -> PressureSeries? {
@@ -32,7 +39,8 @@ struct Judgement {
     /// The strongest standardised pressure drop from `startIndex` to now (0 without pressure).
     mutating func pressureZ(startIndex: Int) -> Double {
         guard let series = pressure(), startIndex >= series.firstIndex else { return 0 }
-        return series.strongestDrop(start: startIndex, end: current, baseline: baselineWindows)
+        let baseline = startIndex - max(startIndex - baselineWindows, quietSince)
+        return series.strongestDrop(start: startIndex, end: current, baseline: baseline)
     }
 
     /// Each logger's drop since the burst's start, judged against the flows the DMA would
