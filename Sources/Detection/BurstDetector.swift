@@ -67,7 +67,7 @@ public struct BurstDetector: Sendable {
         guard !span.windows.isEmpty, history.inflow(atIndex: current) != nil || span.windows.last?.index == current
         else { return (next, []) }
         var judgement = Judgement(history: history, model: model, span: span, current: current, window: window,
-                                  baselineWindows: calendar.slotsPerDay, lastBurstEnd: next.pastBursts.map(\.end).max())
+                                  baselineWindows: calendar.slotsPerDay, pastBurstEnds: next.pastBursts.map(\.end))
         if !next.openBursts.isEmpty {
             next.watchedStart = nil
             return trackOpen(state: next, judgement: &judgement)
@@ -153,7 +153,7 @@ public struct BurstDetector: Sendable {
         let span = Span(history: history, model: model, calendar: calendar, days: watchDay...day, upTo: current)
         guard let position = span.windows.firstIndex(where: { $0.time >= watched }) else { return (forgotten, []) }
         var judgement = Judgement(history: history, model: model, span: span, current: current, window: window,
-                                  baselineWindows: calendar.slotsPerDay, lastBurstEnd: state.pastBursts.map(\.end).max())
+                                  baselineWindows: calendar.slotsPerDay, pastBurstEnds: state.pastBursts.map(\.end))
         let reach = 2 * config.updateStartWindows
         let lastEnd = state.pastBursts.map(\.end).max() ?? .min
         let earliest = span.windows.firstIndex { $0.time >= lastEnd } ?? span.windows.count
@@ -214,16 +214,20 @@ public struct BurstDetector: Sendable {
 
     /// Tracks each open burst in turn, then looks for a new one on top of those still open.
     private func trackOpen(state: DetectorState, judgement: inout Judgement) -> (state: DetectorState, events: [BurstEvent]) {
-        var next = state, events: [BurstEvent] = []
+        var next = state, events: [BurstEvent] = [], falling = false
         for id in state.openBursts.map(\.eventID) {
             guard let burst = next.openBursts.first(where: { $0.eventID == id }) else { continue }
             let tracked = track(burst, state: next, judgement: &judgement)
             next = tracked.state
             events += tracked.events
+            falling = falling || tracked.falling
         }
         // Only on top of bursts the flow alone now shows beyond doubt: an event opened on weaker
         // evidence may yet be withdrawn, and a step found on top of a false one is as false.
-        guard !next.openBursts.isEmpty, next.openBursts.count < config.maxOpenBursts,
+        // Nor while one's repair shows but is too recent to close: its flow, still taken as a
+        // known step, then overstates today's inflow, and with the day's level free that
+        // shortfall fits a rise from the day's first window (a false event of the repaired flow).
+        guard !next.openBursts.isEmpty, next.openBursts.count < config.maxOpenBursts, !falling,
               next.openBursts.allSatisfy({ $0.z >= config.openThreshold }) else { return (next, events) }
         var stacked = detect(state: next, judgement: &judgement)
         // Near misses are followed only while nothing is open (`follow` knows no open bursts).
@@ -236,8 +240,10 @@ public struct BurstDetector: Sendable {
         known(state.openBursts.filter { $0.eventID != eventID })
     }
 
+    /// One open burst's step: refined, withdrawn, closed, relocalised or left as it was.
+    /// `falling`: it is still open, but a fall of its flow already shows (see `trackOpen`).
     private func track(_ open: OpenBurst, state: DetectorState,
-                       judgement: inout Judgement) -> (state: DetectorState, events: [BurstEvent]) {
+                       judgement: inout Judgement) -> (state: DetectorState, events: [BurstEvent], falling: Bool) {
         var burst = open
         var next = state
         let span = judgement.span
@@ -250,7 +256,8 @@ public struct BurstDetector: Sendable {
             let reach = 2 * config.updateStartWindows
             // Not back past a burst opened before it, nor on to one opened after it: that step
             // is the other burst's, and two bursts refined onto one step trade it back and forth.
-            let lastEnd = state.pastBursts.map(\.end).max() ?? .min
+            // Nor back past the last repair before it (a later repair is another burst's end).
+            let lastEnd = state.pastBursts.map(\.end).filter { $0 <= burst.start }.max() ?? .min
             let openedBefore = state.openBursts.prefix { $0.eventID != burst.eventID }
             let openedAfter = state.openBursts.drop { $0.eventID != burst.eventID }.dropFirst()
             let afterOpen = openedBefore.map { $0.start + openSeparation }.max() ?? .min
@@ -277,7 +284,7 @@ public struct BurstDetector: Sendable {
             // more data only strengthens a real burst's step, and an event left open on noise
             // would hide the DMA's next burst for good (nothing is stacked on an event that weak).
             if (refined.map { Self.score($0.flowZ, $0.pressureZ).squareRoot() } ?? 0) < config.withdrawThreshold {
-                return close(&burst, endingAt: judgement.window, state: next, judgement: &judgement)
+                return withFalling(close(&burst, endingAt: judgement.window, state: next, judgement: &judgement))
             }
         }
 
@@ -312,8 +319,9 @@ public struct BurstDetector: Sendable {
                 $0.eventID != burst.eventID && $0.start < endTime
                     && abs($0.flowIncreaseLps - fall) < abs(burst.flowIncreaseLps - fall)
             }
-            if !another { return close(&burst, endingAt: endTime, state: next, judgement: &judgement) }
+            if !another { return withFalling(close(&burst, endingAt: endTime, state: next, judgement: &judgement)) }
         }
+        let falling = falls.contains { $0.z <= -config.closeThreshold }
 
         // Relocalise as evidence accumulates: whenever the windows since the start doubled.
         let elapsed = judgement.windowsSince(burst.start)
@@ -336,10 +344,14 @@ public struct BurstDetector: Sendable {
             burst.publishedFlowIncreaseLps = burst.flowIncreaseLps
             burst.publishedAreaNodes = Self.signature(area)
             next.replace(burst)
-            return (next, [event(.updated, dma: state.dma, burst: burst, window: judgement.window, area: area)])
+            return (next, [event(.updated, dma: state.dma, burst: burst, window: judgement.window, area: area)], falling)
         }
         next.replace(burst)
-        return (next, [])
+        return (next, [], falling)
+    }
+
+    private func withFalling(_ closed: (state: DetectorState, events: [BurstEvent])) -> (state: DetectorState, events: [BurstEvent], falling: Bool) {
+        (closed.state, closed.events, false)
     }
 
     /// Ends the event at `end` (remembered, so its days are not learned as normal) and

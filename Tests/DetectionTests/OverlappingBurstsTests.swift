@@ -63,6 +63,28 @@ import Testing
         #expect(state.pastBursts.count >= 2)
     }
 
+    /// The later burst is repaired within a day of the first one's start, while the first's
+    /// start is still being refined: that repair is no baseline for the first (its start lies
+    /// before it), so the first stays open at its own start and size.
+    @Test(arguments: [UInt64(81), 82, 83])
+    func aLaterBurstsRepairLeavesTheEarlierOneOpen(seed: UInt64) throws {
+        let first = S.time(day: 20, hour: 8), second = S.time(day: 20, hour: 14)
+        let secondRepaired = S.time(day: 21, hour: 6)
+        let dma = S(days: 24, bursts: [.init(start: first, flowLps: 10),
+                                       .init(start: second, flowLps: 16, end: secondRepaired)], seed: seed)
+        let (events, state) = dma.run()
+        let raised = opened(events).filter { $0.detectedAt < secondRepaired }
+        try #require(raised.count == 2, "opened: \(raised.map { ISOTimestamp.format($0.startEstimate) })")
+        let closedSecond = try #require(events.first { $0.eventID == raised[1].eventID && $0.state == .closed })
+        #expect(closedSecond.detectedAt > secondRepaired)
+        #expect(!events.contains { $0.eventID == raised[0].eventID && $0.state == .closed },
+                "first: \(events.filter { $0.eventID == raised[0].eventID }.map { "\($0.state) \(ISOTimestamp.format($0.detectedAt))" })")
+        let firstOpen = try #require(state.openBursts.first { $0.eventID == raised[0].eventID })
+        #expect(abs(firstOpen.start - first) <= hour, "start \(ISOTimestamp.format(firstOpen.start))")
+        #expect(abs(firstOpen.flowIncreaseLps - 10) <= 3, "flow \(firstOpen.flowIncreaseLps)")
+        #expect(opened(events).count == 2, "events: \(events.map { "\($0.eventID.suffix(6)) \($0.state) \(ISOTimestamp.format($0.detectedAt)) start \(ISOTimestamp.format($0.startEstimate)) \($0.flowIncreaseLps)" })")
+    }
+
     /// A repair is dated once its fall can be placed: an end placed early would leave the
     /// hour before the repair unexplained, and that hour would open a new event at once.
     @Test(arguments: [UInt64(74), 75, 76, 77, 78, 79])
@@ -74,6 +96,27 @@ import Testing
         #expect(closed.detectedAt > repaired && closed.detectedAt - repaired <= 6 * hour,
                 "closed at \(ISOTimestamp.format(closed.detectedAt))")
         #expect(opened(events).count == 1, "opened: \(opened(events).map { ISOTimestamp.format($0.detectedAt) })")
+    }
+
+    /// A burst that begins hours after another was repaired is localised on the drops since
+    /// the repair: a day's baseline would still hold the repaired burst's drop, larger at the
+    /// logger nearest both, and hide the new burst's drop there.
+    @Test(arguments: [UInt64(84), 85, 86])
+    func aBurstSoonAfterARepairIsLocalisedOnItsOwnDrop(seed: UInt64) throws {
+        let localiser = RecordingLocaliser()
+        let first = S.time(day: 20, hour: 8), repaired = S.time(day: 21, hour: 6), second = S.time(day: 21, hour: 13)
+        let dma = S(days: 23, bursts: [.init(start: first, flowLps: 16, end: repaired), .init(start: second, flowLps: 10)],
+                    seed: seed)
+        let events = dma.run(detector: BurstDetector(localiser: localiser)).events
+        let raised = opened(events)
+        try #require(raised.count == 2, "opened: \(raised.map { ISOTimestamp.format($0.startEstimate) })")
+        #expect(raised[1].detectedAt > second)
+        // Its opening area, and the last one it published.
+        let latest = try #require(events.last { $0.eventID == raised[1].eventID && $0.areaOfInterest != nil })
+        for event in [raised[1], latest] {
+            #expect(event.areaOfInterest?.nodes.first == "N-1",
+                    "\(event.state) \(ISOTimestamp.format(event.detectedAt)): \(event.areaOfInterest?.nodes ?? [])")
+        }
     }
 
     @Test func aNoisyMonthStillRaisesNothing() {

@@ -7,22 +7,23 @@ struct Judgement {
     let current: Int
     let window: Int64
     let baselineWindows: Int
-    /// History index of the last past burst's end: a pressure drop is measured against
-    /// windows from there on only. Before it the burst's own flow and pressure are in the
-    /// readings, and where the burst lowered a logger's pressure less than the same flow of
-    /// demand would have, its repair reads as a drop there (a new burst, opened at once).
-    let quietSince: Int
+    /// History indices of past bursts' ends: a pressure drop from a start is measured against
+    /// windows from the last end before it on only. Before that end the burst's own flow and
+    /// pressure are in the readings, and where the burst lowered a logger's pressure less than
+    /// the same flow of demand would have, its repair reads as a drop there (a new burst,
+    /// opened at once); and a localiser given that drop looks for the repaired burst.
+    let pastEnds: [Int]
     private var pressureSeries: PressureSeries??
 
     init(history: DMAHistory, model: DMAModel, span: Span, current: Int, window: Int64, baselineWindows: Int,
-         lastBurstEnd: Int64? = nil) {
+         pastBurstEnds: [Int64] = []) {
         self.history = history
         self.model = model
         self.span = span
         self.current = current
         self.window = window
         self.baselineWindows = baselineWindows
-        quietSince = lastBurstEnd.flatMap { history.gridIndex(ofWindowStart: $0) } ?? .min
+        pastEnds = pastBurstEnds.compactMap { history.gridIndex(ofWindowStart: $0) }
     }
 
     mutating func pressure() -> PressureSeries? {
@@ -39,8 +40,7 @@ struct Judgement {
     /// The strongest standardised pressure drop from `startIndex` to now (0 without pressure).
     mutating func pressureZ(startIndex: Int) -> Double {
         guard let series = pressure(), startIndex >= series.firstIndex else { return 0 }
-        let baseline = startIndex - max(startIndex - baselineWindows, quietSince)
-        return series.strongestDrop(start: startIndex, end: current, baseline: baseline)
+        return series.strongestDrop(start: startIndex, end: current, baseline: baseline(before: startIndex))
     }
 
     /// Each logger's drop since the burst's start, judged against the flows the DMA would
@@ -50,7 +50,14 @@ struct Judgement {
         let series = PressureSeries(model: pressureModel, history: history,
                                     from: max(0, startIndex - baselineWindows), through: current,
                                     burst: (startIndex, flow))
-        return series.evidence(start: startIndex, end: current, baseline: baselineWindows)
+        return series.evidence(start: startIndex, end: current, baseline: baseline(before: startIndex))
+    }
+
+    /// How many windows before `startIndex` a drop is measured against: a day, cut at the last
+    /// past burst's end at or before it (a repair after the start is not this burst's baseline).
+    func baseline(before startIndex: Int) -> Int {
+        let quietSince = pastEnds.filter { $0 <= startIndex }.max() ?? .min
+        return startIndex - max(startIndex - baselineWindows, quietSince)
     }
 
     func windowsSince(_ start: Int64) -> Int {
