@@ -247,12 +247,13 @@ public struct BurstDetector: Sendable {
         var burst = open
         var next = state
         let span = judgement.span
+        // Past repairs and the other open bursts: steps of their own, not this one's.
+        let othersKnown = Self.known(state.pastBursts) + Self.others(state, than: burst.eventID)
 
         // Refine start and flow while the start is inside the span (the first day or two).
         if let startPosition = span.windows.firstIndex(where: { $0.time >= burst.start }),
            span.windows[0].time <= burst.start {
-            let test = span.test(model: judgement.model.inflow, config: config,
-                                 knownSteps: Self.known(state.pastBursts) + Self.others(state, than: burst.eventID))
+            let test = span.test(model: judgement.model.inflow, config: config, knownSteps: othersKnown)
             let reach = 2 * config.updateStartWindows
             // Not back past a burst opened before it, nor on to one opened after it: that step
             // is the other burst's, and two bursts refined onto one step trade it back and forth.
@@ -300,8 +301,7 @@ public struct BurstDetector: Sendable {
                    days: firstClosingDay...today, upTo: judgement.current)
             : span
         let closing = closingSpan.test(model: judgement.model.inflow, config: config,
-                                       knownSteps: Self.known(state.pastBursts) + Self.others(state, than: burst.eventID)
-                                           + [Span.KnownStep(start: burst.start, end: nil, flow: burst.flowIncreaseLps)])
+                                       knownSteps: othersKnown + Self.known([burst]))
         let firstAfterStart = closingSpan.windows.firstIndex { $0.time > burst.start } ?? closingSpan.windows.count
         let falls = closing.candidates(from: firstAfterStart)
             .filter { burst.flowIncreaseLps + $0.estimate <= 0.5 * burst.flowIncreaseLps }

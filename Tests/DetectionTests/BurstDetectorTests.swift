@@ -31,8 +31,6 @@ final class RecordingLocaliser: BurstLocalising, @unchecked Sendable {
     typealias S = SyntheticDMA
     let hour: Int64 = 3_600_000_000
 
-    func opened(_ events: [BurstEvent]) -> [BurstEvent] { events.filter { $0.state == .opened } }
-
     /// The default detector with the rules that count pressure off: it opens on flow alone.
     static var flowOnly: DetectorConfig {
         var config = DetectorConfig()

@@ -9,8 +9,6 @@ import Testing
     typealias S = SyntheticDMA
     let hour: Int64 = 3_600_000_000
 
-    func opened(_ events: [BurstEvent]) -> [BurstEvent] { events.filter { $0.state == .opened } }
-
     @Test(arguments: [UInt64(71), 72, 73])
     func aSecondBurstWhileTheFirstIsOpenGetsItsOwnEvent(seed: UInt64) throws {
         let first = S.time(day: 20, hour: 8), second = S.time(day: 21, hour: 14)

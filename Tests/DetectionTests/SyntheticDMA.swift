@@ -158,3 +158,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+
+/// The events that opened, in order.
+func opened(_ events: [BurstEvent]) -> [BurstEvent] { events.filter { $0.state == .opened } }
