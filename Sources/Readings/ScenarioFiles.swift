@@ -40,11 +40,15 @@ public struct ScenarioTruth: Sendable, Hashable {
         public var node: String
         public var start: Int64
         public var sizeLitresPerSecond: Double
+        /// When the leak stopped (its repair): the optional `end` our generator writes beside
+        /// the contract's fields. Nil: it lasts to the end of the data.
+        public var end: Int64?
 
-        public init(node: String, start: Int64, sizeLitresPerSecond: Double) {
+        public init(node: String, start: Int64, sizeLitresPerSecond: Double, end: Int64? = nil) {
             self.node = node
             self.start = start
             self.sizeLitresPerSecond = sizeLitresPerSecond
+            self.end = end
         }
     }
 
@@ -60,7 +64,15 @@ public struct ScenarioTruth: Sendable, Hashable {
         var bursts: [Burst] = []
         for (index, burst) in raw.bursts.enumerated() {
             let start = try timestamp(burst.start, key: "bursts[\(index)].start", file: file)
-            bursts.append(Burst(node: burst.node, start: start, sizeLitresPerSecond: burst.sizeLPS))
+            var end: Int64?
+            if let text = burst.end {
+                let parsed = try timestamp(text, key: "bursts[\(index)].end", file: file)
+                guard parsed > start else {
+                    throw ScenarioFileError(file: file, reason: "\"bursts[\(index)].end\" \(text) is not after its start \(burst.start)")
+                }
+                end = parsed
+            }
+            bursts.append(Burst(node: burst.node, start: start, sizeLitresPerSecond: burst.sizeLPS, end: end))
         }
         return ScenarioTruth(bursts: bursts)
     }
@@ -97,9 +109,10 @@ private struct RawTruth: Decodable {
         var node: String
         var start: String
         var sizeLPS: Double
+        var end: String?
 
         enum CodingKeys: String, CodingKey {
-            case node, start
+            case node, start, end
             case sizeLPS = "size_lps"
         }
     }

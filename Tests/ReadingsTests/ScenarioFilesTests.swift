@@ -48,6 +48,12 @@ import Readings
         #expect(try ScenarioTruth.decode(Data(#"{"bursts": []}"#.utf8)).bursts.isEmpty)
     }
 
+    @Test func readsARepairedBurstsEnd() throws {
+        let truth = try ScenarioTruth.decode(Data(#"{"bursts":[{"node":"22","start":"2026-08-31T02:30:00Z","size_lps":4.3,"end":"2026-09-02T02:30:00Z"}]}"#.utf8))
+        #expect(truth.bursts.map(\.end) == [epochMicros(2026, 9, 2, 2, 30)])
+        #expect(try ScenarioTruth.decode(Data(truthJSON.utf8)).bursts.map(\.end) == [nil])
+    }
+
     @Test func scenarioErrorsNameTheFileAndKey() {
         #expect(scenarioError("{") == "scenario.json: not valid JSON")
         #expect(scenarioError(#"{"name":"x","start":"2026-03-02T00:00:00Z","step_s":900,"days":21}"#)
@@ -72,6 +78,12 @@ import Readings
             Issue.record("expected an error")
         } catch {
             #expect(error.description == "truth.json: missing \"bursts[0].size_lps\"")
+        }
+        do {
+            _ = try ScenarioTruth.decode(Data(#"{"bursts":[{"node":"1","start":"2026-03-19T02:30:00Z","size_lps":1,"end":"2026-03-19T02:30:00Z"}]}"#.utf8))
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description == "truth.json: \"bursts[0].end\" 2026-03-19T02:30:00Z is not after its start 2026-03-19T02:30:00Z")
         }
     }
 }

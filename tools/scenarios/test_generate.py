@@ -169,6 +169,23 @@ def test_truth_is_the_leak_the_simulation_applied(scenario, twin_without_burst):
     assert burst["mean_demand_lps"] == pytest.approx(history_inflow[: 2 * 96].mean(), rel=0.01)
 
 
+def test_a_repaired_burst_ends_in_the_flows_and_in_the_truth(twin_without_burst, tmp_path):
+    repaired = generate(tiny(str(tmp_path / "net1-tiny-r"), burst_duration_h=6))
+    with open(os.path.join(repaired.folder, "truth.json"), encoding="utf-8") as handle:
+        (burst,) = json.load(handle)["bursts"]
+    start, end = parse_time(burst["start"]), parse_time(burst["end"])
+    assert end - start == dt.timedelta(hours=6)
+    start_step, end_step = repaired.times.index(start), repaired.times.index(end)
+    meters = [c for c in repaired.channels if c.quantity == "flow"]
+    signs = np.array([c.sign for c in meters], dtype=float)
+    extra = repaired.clean[:, : len(meters)] @ signs - twin_without_burst.clean[:, : len(meters)] @ signs
+    assert extra[start_step:end_step].min() > 0.0
+    # After the repair the network draws what it would have drawn without the burst (up to
+    # the tanks, which refill what the leak took).
+    assert np.abs(extra[end_step:]).mean() < 0.1 * extra[start_step:end_step].mean()
+    assert burst["size_lps"] == pytest.approx(extra[start_step:end_step].mean(), abs=0.01)
+
+
 def test_no_burst_scenario_has_empty_truth(twin_without_burst):
     with open(os.path.join(twin_without_burst.folder, "truth.json"), encoding="utf-8") as handle:
         assert json.load(handle) == {"bursts": []}
@@ -367,3 +384,12 @@ def test_a_heldout_network_not_yet_fetched_says_how_to_fetch_it(tmp_path, monkey
         networks.resolve("ky8")
     (tmp_path / "ky8.inp").write_text("[JUNCTIONS]\n")
     assert networks.resolve("ky8").inp_path == str(tmp_path / "ky8.inp")
+
+
+def test_repairs_suite_repairs_every_burst_on_several_networks():
+    from generate_suite import load_suite
+
+    entries = load_suite(os.path.join(HERE, "suite-repairs.json"))
+    assert all(e.get("burst", True) and e["burst_duration_h"] > 0 for e in entries)
+    assert len({e["network"] for e in entries}) >= 3
+    assert len({e["seed"] for e in entries}) == len(entries)

@@ -53,7 +53,7 @@ public struct EvalReport: Sendable {
 
     static func burstTable(_ bursts: [BurstScore]) -> [String] {
         let header = ["node", "start", "size l/s", "share", "detected", "to detect", "start err", "flow est",
-                      "in area", "area share", "distance m"]
+                      "in area", "area share", "distance m", "closed"]
         var rows: [[String]] = []
         for burst in bursts {
             rows.append([
@@ -68,9 +68,20 @@ public struct EvalReport: Sendable {
                 burst.inArea.map { $0 ? "yes" : "no" } ?? "-",
                 burst.areaShare.map { String(format: "%.1f %%", 100 * $0) } ?? "-",
                 burst.distanceToAreaM.map { String(format: "%.0f", $0) } ?? "-",
+                Self.closing(burst),
             ])
         }
         return Self.table(header: header, rows: rows)
+    }
+
+    /// How the event that found the burst ended: "+45 m" after the repair, "early 3 h 00 m"
+    /// while the leak still ran, "never" when repaired and left open, "-" when neither.
+    static func closing(_ burst: BurstScore) -> String {
+        if let after = burst.timeToCloseSeconds { return "+" + duration(after) }
+        if burst.closedWhileLeaking, let closedAt = burst.closedAt {
+            return burst.end.map { "early " + duration(Double($0 - closedAt) / 1e6) } ?? "while leaking"
+        }
+        return burst.leftOpen ? "never" : "-"
     }
 
     static func duration(_ seconds: Double) -> String {

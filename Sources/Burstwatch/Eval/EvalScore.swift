@@ -7,6 +7,8 @@ public struct BurstScore: Sendable {
     public var node: String
     public var start: Int64
     public var sizeLps: Double
+    /// When the leak stopped (truth.json's optional `end`); nil: it ran to the end of the data.
+    public var end: Int64?
     /// The burst's size as a share of its DMA's mean inflow (nil when that is unknown).
     public var sizeShare: Double?
     public var dma: String?
@@ -25,8 +27,19 @@ public struct BurstScore: Sendable {
     public var areaShare: Double?
     /// Network distance from the burst node to the nearest node of the last published area.
     public var distanceToAreaM: Double?
+    /// When the event that detected it closed (its `closed` alert's data time).
+    public var closedAt: Int64?
 
     public var detected: Bool { eventID != nil }
+    /// Closed after the repair: how long after, seconds.
+    public var timeToCloseSeconds: Double? {
+        guard let end, let closedAt, closedAt >= end else { return nil }
+        return Double(closedAt - end) / 1e6
+    }
+    /// Closed (or withdrawn) while the leak still ran: the crew is called off a real burst.
+    public var closedWhileLeaking: Bool { closedAt.map { $0 < end ?? .max } ?? false }
+    /// Repaired, and its event still open at the end of the data.
+    public var leftOpen: Bool { detected && end != nil && closedAt == nil }
 }
 
 /// The score of one eval run against the scenario's truth.
@@ -42,22 +55,24 @@ public struct EvalScore: Sendable {
     public var falseAlarmsPerDMAMonth: Double { dmaMonths > 0 ? Double(falseAlarms.count) / dmaMonths : 0 }
 
     /// Matches opened events to true bursts: an event detects a burst when it opened (its
-    /// `detected_at`) after the burst started, in the burst's DMA; each burst takes the first
-    /// such event, the latest-started undetected burst first. Bursts last to the end of the
-    /// scenario (truth.json gives no end).
+    /// `detected_at`) after the burst started and before it ended, in the burst's DMA; each
+    /// burst takes the first such event, the latest-started undetected burst first. A burst
+    /// without `end` lasts to the end of the scenario; an event opened after a repair, with no
+    /// other burst running, is a false alarm.
     public static func score(run: EvalRunner.Run, scenario: Scenario, truth: ScenarioTruth) -> EvalScore {
         let graph = scenario.network.map { NetworkGraph(model: $0) }
         var bursts = truth.bursts.sorted { $0.start < $1.start }.map { burst -> BurstScore in
             let dma = dmaOf(node: burst.node, scenario: scenario, graph: graph, dmas: run.dmas, regions: run.regionByDMA)
             let mean = dma.flatMap { run.meanInflowByDMA[$0] }
-            return BurstScore(node: burst.node, start: burst.start, sizeLps: burst.sizeLitresPerSecond,
+            return BurstScore(node: burst.node, start: burst.start, sizeLps: burst.sizeLitresPerSecond, end: burst.end,
                               sizeShare: mean.flatMap { $0 > 0 ? burst.sizeLitresPerSecond / $0 : nil }, dma: dma)
         }
         var falseAlarms: [BurstEvent] = [], repeats: [BurstEvent] = []
         let opened = run.events.filter { $0.state == .opened }.sorted { $0.detectedAt < $1.detectedAt }
         for event in opened {
             let eligible = bursts.indices.filter {
-                bursts[$0].start < event.detectedAt && (bursts[$0].dma == nil || bursts[$0].dma == event.dma)
+                bursts[$0].start < event.detectedAt && event.detectedAt < bursts[$0].end ?? .max
+                    && (bursts[$0].dma == nil || bursts[$0].dma == event.dma)
             }
             if let index = eligible.filter({ !bursts[$0].detected }).max(by: { bursts[$0].start < bursts[$1].start }) {
                 bursts[index].eventID = event.eventID
@@ -74,6 +89,7 @@ public struct EvalScore: Sendable {
             guard let id = bursts[index].eventID else { continue }
             let history = run.events.filter { $0.eventID == id }
             guard let latest = history.last else { continue }
+            bursts[index].closedAt = history.first { $0.state == .closed }?.detectedAt
             bursts[index].startErrorSeconds = Double(latest.startEstimate - bursts[index].start) / 1e6
             bursts[index].estimatedFlowLps = latest.flowIncreaseLps
             guard let area = history.last(where: { $0.areaOfInterest != nil })?.areaOfInterest else { continue }

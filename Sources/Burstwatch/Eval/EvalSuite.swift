@@ -69,6 +69,15 @@ public struct EvalSuiteReport: Sendable {
             + " (at the opening alert \(detected.count { $0.inAreaAtOpening == true })/\(detected.count));"
             + " area share median \(BenchStatistics.median(all.compactMap(\.areaShare)).map { String(format: "%.1f %%", 100 * $0) } ?? "-");"
             + " distance median \(BenchStatistics.median(all.compactMap(\.distanceToAreaM)).map { String(format: "%.0f m", $0) } ?? "-")")
+        // An event must close when the flow returns to normal, and not before: closed while
+        // the leak runs, it calls the crew off; left open, it hides the DMA's next burst.
+        let repaired = detected.filter { $0.end != nil }
+        let closeTimes = repaired.compactMap(\.timeToCloseSeconds)
+        lines.append("  closing: \(closeTimes.count)/\(repaired.count) repaired bursts' events closed after the repair"
+            + " (median \(BenchStatistics.median(closeTimes).map(EvalReport.duration) ?? "-"),"
+            + " p90 \(BenchStatistics.percentile(closeTimes, 90).map(EvalReport.duration) ?? "-") after it),"
+            + " \(repaired.count(where: \.leftOpen)) left open; \(detected.count(where: \.closedWhileLeaking))/\(detected.count)"
+            + " events closed while the leak ran")
         for failure in failures { lines.append("  FAILED \(failure)") }
         return lines.joined(separator: "\n") + "\n"
     }

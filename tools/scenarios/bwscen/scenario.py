@@ -288,7 +288,8 @@ def _truth(sim: _Simulation, times: list[dt.datetime]) -> dict:
              "size_lps": round(float(sim.run.leak_lps[leak.start_step:end].mean()), 2),
              "mean_demand_lps": round(sim.mean_demand_lps, 2)}
     if end < len(times):
-        # Not in the contract (scoring takes bursts to last to the end); for people.
+        # Not in the contract (its three fields stay as they are); `burstwatch eval` reads it to
+        # score the closing, and treats an event opened after it as a false alarm.
         burst["end"] = writer.iso(times[end])
     truth["bursts"].append(burst)
     return truth
