@@ -43,14 +43,15 @@ struct Judgement {
         return series.strongestDrop(start: startIndex, end: current, baseline: baseline(before: startIndex))
     }
 
-    /// Each logger's drop since the burst's start, judged against the flows the DMA would
-    /// have had without the burst.
-    func evidence(startIndex: Int, flow: Double) -> [PressureEvidence] {
+    /// Each logger's drop since the burst's start, through `last` (default: the current
+    /// window), judged against the flows the DMA would have had without the burst.
+    func evidence(startIndex: Int, flow: Double, through last: Int? = nil) -> [PressureEvidence] {
         guard let pressureModel = model.pressure else { return [] }
+        let end = max(startIndex, min(last ?? current, current))
         let series = PressureSeries(model: pressureModel, history: history,
-                                    from: max(0, startIndex - baselineWindows), through: current,
+                                    from: max(0, startIndex - baselineWindows), through: end,
                                     burst: (startIndex, flow))
-        return series.evidence(start: startIndex, end: current, baseline: baseline(before: startIndex))
+        return series.evidence(start: startIndex, end: end, baseline: baseline(before: startIndex))
     }
 
     /// How many windows before `startIndex` a drop is measured against: a day, cut at the last
