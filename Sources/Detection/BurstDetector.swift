@@ -90,7 +90,7 @@ public struct BurstDetector: Sendable {
         // A new burst starts after the last one ended (which is also what keeps an event id,
         // derived from the start, from ever being opened twice), and beyond the reach within
         // which an open burst's start is still refined: a step there is that burst's own.
-        let lastEnd = state.pastBursts.map(\.end).max() ?? .min
+        let lastEnd = state.lastEnd()
         let afterOpen = state.openBursts.map { $0.start + openSeparation }.max() ?? .min
         let earliest = judgement.span.windows.firstIndex { $0.time >= max(lastEnd, afterOpen) } ?? judgement.span.windows.count
         let candidates = test.candidates(from: earliest)
@@ -155,7 +155,7 @@ public struct BurstDetector: Sendable {
         var judgement = Judgement(history: history, model: model, span: span, current: current, window: window,
                                   baselineWindows: calendar.slotsPerDay, pastBurstEnds: state.pastBursts.map(\.end))
         let reach = 2 * config.updateStartWindows
-        let lastEnd = state.pastBursts.map(\.end).max() ?? .min
+        let lastEnd = state.lastEnd()
         let earliest = span.windows.firstIndex { $0.time >= lastEnd } ?? span.windows.count
         let candidates = span.test(model: model.inflow, config: config, knownSteps: Self.known(state.pastBursts))
             .candidates(from: max(earliest, position - reach))
@@ -271,7 +271,7 @@ public struct BurstDetector: Sendable {
             // Not back past a burst opened before it, nor on to one opened after it: that step
             // is the other burst's, and two bursts refined onto one step trade it back and forth.
             // Nor back past the last repair before it (a later repair is another burst's end).
-            let lastEnd = state.pastBursts.map(\.end).filter { $0 <= burst.start }.max() ?? .min
+            let lastEnd = state.lastEnd(atOrBefore: burst.start)
             let openedBefore = state.openBursts.prefix { $0.eventID != burst.eventID }
             let openedAfter = state.openBursts.drop { $0.eventID != burst.eventID }.dropFirst()
             let afterOpen = openedBefore.map { $0.start + openSeparation }.max() ?? .min

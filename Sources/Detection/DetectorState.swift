@@ -60,6 +60,12 @@ public struct DetectorState: Sendable, Equatable, Codable {
         try container.encodeIfPresent(watchedStart, forKey: .watchedStart)
     }
 
+    /// The last past burst's end at or before `time` (`.min` when none): a new step starts,
+    /// and a start is refined, no earlier (a later end is another burst's, not a baseline).
+    func lastEnd(atOrBefore time: Int64 = .max) -> Int64 {
+        pastBursts.map(\.end).filter { $0 <= time }.max() ?? .min
+    }
+
     /// `burst` in place of the open burst with its event id.
     mutating func replace(_ burst: OpenBurst) {
         if let index = openBursts.firstIndex(where: { $0.eventID == burst.eventID }) { openBursts[index] = burst }
