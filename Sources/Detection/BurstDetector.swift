@@ -22,7 +22,8 @@
 ///    in view when its start leaves the two days, and tested at that start a day longer.
 /// 4. While open: refine start and flow, collect each pressure logger's drop since the start
 ///    for the localiser, publish `updated` on material changes, and `closed` when a sustained
-///    return to normal is as significant as a rise would have to be, or when the refined step
+///    return to normal is as significant as a rise would have to be (the flow alone, or flow
+///    and the pressure the burst lowered coming back together), or when the refined step
 ///    has faded to noise (withdrawn).
 /// 5. While bursts are open and the flow alone shows each beyond doubt, a new one is looked
 ///    for on top of them (their flows taken off the inflow), starting after the last one's
@@ -307,7 +308,7 @@ public struct BurstDetector: Sendable {
 
         // Closed when a sustained fall back to normal is as clear as a rise would need to be.
         let end = falls.filter { $0.windows >= config.minCloseWindows }.min { $0.z < $1.z }
-        if let end, end.z <= -config.closeThreshold {
+        if let end, closes(end, of: burst, span: closingSpan, judgement: &judgement) {
             // Dated where the fall is most significant, later starts with fewer windows than a
             // closing needs included (the change point's likelihood estimate): tested only from
             // `minCloseWindows` back, a recent fall is dated before it began, its size diluted,
@@ -349,6 +350,23 @@ public struct BurstDetector: Sendable {
         }
         next.replace(burst)
         return (next, [], falling)
+    }
+
+    /// Whether a sustained fall of `burst`'s flow closes it: alone at `closeThreshold`, or
+    /// with the pressure the burst lowered coming back from the same window, as a burst opens on
+    /// flow and pressure together (each at least `combinedMinimum`, together `closeThreshold`).
+    /// A repair in the early hours is measured against few windows of its own day (each day's
+    /// level is free), and its flow alone may stay at 3 standard errors for days while the
+    /// loggers near the burst rose back at once.
+    private func closes(_ fall: StepTest.Candidate, of burst: OpenBurst, span: Span,
+                        judgement: inout Judgement) -> Bool {
+        let flowZ = -fall.z
+        if flowZ >= config.closeThreshold { return true }
+        guard flowZ >= config.combinedMinimum,
+              let burstStart = judgement.history.gridIndex(ofWindowStart: burst.start) else { return false }
+        let rise = judgement.pressureRecovery(startIndex: burstStart, fallIndex: span.windows[fall.start].index,
+                                              minimumWindows: config.minCloseWindows)
+        return rise >= config.combinedMinimum && Self.score(flowZ, rise).squareRoot() >= config.closeThreshold
     }
 
     /// The falls of `burst`'s flow back to normal, over the span the closing looks at: looked

@@ -65,7 +65,8 @@ public struct DetectorConfig: Sendable, Equatable, Codable {
     public var withdrawThreshold = 3.0
     /// Close when a return to normal is this many standard errors below the open flow…
     /// (stricter than opening: closing a burst that still runs would hide it, and re-open it
-    /// as a second event)
+    /// as a second event), or when the fall and the pressure the burst lowered coming back
+    /// reach it together, each at least `combinedMinimum`
     public var closeThreshold = 6.0
     /// …and has lasted this many windows. The fall is looked for from the burst's first day,
     /// at most this many days back.

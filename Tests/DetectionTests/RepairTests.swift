@@ -25,6 +25,22 @@ import Testing
         #expect(opened(events).count == 1, "opened: \(opened(events).map { ISOTimestamp.format($0.detectedAt) })")
     }
 
+    /// A repair at 01:00, a day after the burst began at 01:00: with each day's level free,
+    /// the fall is measured against the hour before it only, and the flow alone stays near 3
+    /// standard errors for days. The loggers the burst lowered rise back from the same
+    /// window, and with them the event closes within hours of the repair.
+    @Test(arguments: [UInt64(101), 102, 103])
+    func anEarlyMorningRepairClosesOnTheFlowsFallAndThePressureComingBack(seed: UInt64) throws {
+        let start = S.time(day: 20, hour: 1), repaired = S.time(day: 21, hour: 1)
+        let dma = S(days: 24, bursts: [.init(start: start, flowLps: 5, end: repaired)], seed: seed)
+        let events = dma.run().events
+        let closed = try #require(events.first { $0.state == .closed },
+                                  "\(events.map { "\($0.state) \(ISOTimestamp.format($0.detectedAt))" })")
+        #expect(closed.detectedAt > repaired)
+        #expect(closed.detectedAt <= repaired + 6 * hour, "closed \(ISOTimestamp.format(closed.detectedAt))")
+        #expect(opened(events).count == 1, "opened: \(opened(events).map { ISOTimestamp.format($0.detectedAt) })")
+    }
+
     /// The area published with `closed` is judged on the drops up to the repair: the windows
     /// after it show none, and averaged in they shrank the burst's drop by a tenth or more.
     /// Nothing else opens meanwhile: while the repair shows but cannot close yet, no burst is

@@ -43,6 +43,23 @@ struct Judgement {
         return series.strongestDrop(start: startIndex, end: current, baseline: baseline(before: startIndex))
     }
 
+    /// How clearly the pressure a burst lowered from `startIndex` came back from `fallIndex`
+    /// (`PressureSeries.strongestRecovery`, the drop judged against the same baseline a
+    /// burst's opening is). 0 without pressure.
+    mutating func pressureRecovery(startIndex: Int, fallIndex: Int, minimumWindows: Int) -> Double {
+        guard fallIndex > startIndex else { return 0 }
+        let before = baseline(before: startIndex)
+        let first = min(startIndex - before, fallIndex - baselineWindows)
+        func recovery(_ series: PressureSeries) -> Double {
+            series.strongestRecovery(start: startIndex, fall: fallIndex, end: current, baseline: before,
+                                     lag: baselineWindows, minimumWindows: minimumWindows)
+        }
+        if let series = pressure(), first >= series.firstIndex { return recovery(series) }
+        // A burst that began before the span's pressure series (the closing looks back a week).
+        guard let pressureModel = model.pressure else { return 0 }
+        return recovery(PressureSeries(model: pressureModel, history: history, from: max(0, first), through: current))
+    }
+
     /// Each logger's drop since the burst's start, through `last` (default: the current
     /// window), judged against the flows the DMA would have had without the burst.
     func evidence(startIndex: Int, flow: Double, through last: Int? = nil) -> [PressureEvidence] {

@@ -53,6 +53,40 @@ struct PressureSeries {
         return best
     }
 
+    /// How clearly a drop came back: per logger, the lesser of its standardised drop from
+    /// `start` to just before `fall` (against `baseline` windows before `start`) and its
+    /// standardised rise after `fall` over the same clock windows a day (`lag`) earlier, while
+    /// the burst ran; the largest over loggers (0 when none can be computed). A repair undoes
+    /// the burst's own drop: a logger that rose without having fallen is no witness of it. The
+    /// same clock windows, because a burst's drop follows the day (head loss grows with the
+    /// flow through the pipes it draws on): the night after a repair rises against the day
+    /// before it whether or not the leak runs, but not against the night before.
+    func strongestRecovery(start: Int, fall: Int, end: Int, baseline: Int, lag: Int, minimumWindows: Int) -> Double {
+        let first = max(fall, start + lag), last = min(end, fall + lag - 1)
+        guard last - first + 1 >= minimumWindows, first - lag >= firstIndex, last <= firstIndex + sums[0].count - 2
+        else { return 0 }
+        var best = 0.0
+        for k in model.loggers.indices {
+            guard let fell = drop(logger: k, start: start, end: fall - 1, baseline: baseline),
+                  let after = mean(logger: k, first: first, last: last),
+                  let before = mean(logger: k, first: first - lag, last: last - lag) else { continue }
+            // Two means of the same clock windows, each as uncertain as a drop's stretch after.
+            let sigma = model.loggers[k].dropSigma(post: after.count, pre: baseline) * 2.0.squareRoot()
+            // Only as much of the rise as undoes the drop: a logger that rose four times what
+            // it fell rose for some other reason.
+            let undone = min(after.mean - before.mean, fell.drop)
+            best = max(best, min(fell.drop / fell.sigma, undone / sigma))
+        }
+        return best
+    }
+
+    private func mean(logger k: Int, first: Int, last: Int) -> (mean: Double, count: Int)? {
+        let a = first - firstIndex, b = last - firstIndex
+        let n = counts[k][b + 1] - counts[k][a]
+        guard n * 4 >= (b - a + 1) * 3 else { return nil }
+        return ((sums[k][b + 1] - sums[k][a]) / Double(n), n)
+    }
+
     func evidence(start: Int, end: Int, baseline: Int) -> [PressureEvidence] {
         model.loggers.indices.compactMap { k in
             drop(logger: k, start: start, end: end, baseline: baseline).map {
