@@ -93,33 +93,34 @@ public struct BurstDetector: Sendable {
         // which an open burst's start is still refined: a step there is that burst's own.
         let lastEnd = state.lastEnd()
         let afterOpen = state.openBursts.map { $0.start + openSeparation }.max() ?? .min
-        let earliest = judgement.span.windows.firstIndex { $0.time >= max(lastEnd, afterOpen) } ?? judgement.span.windows.count
-        let candidates = test.candidates(from: earliest)
+        let candidates = test.candidates(from: test.position(of: max(lastEnd, afterOpen)))
             .filter { $0.windows >= config.minOpenWindows && $0.estimate > 0 && $0.z >= lowest }
         // On top of an open burst, pressure cannot corroborate: its drop since that burst's start
         // lies partly in any later start's baseline and shows as a fresh fall.
-        let judged = judge(candidates, judgement: &judgement, withPressure: state.openBursts.isEmpty)
+        let judged = judge(candidates, of: test, judgement: &judgement, withPressure: state.openBursts.isEmpty)
         var watching = state
         // A near miss is kept in view: when its start leaves the span at midnight, `follow`
         // goes on testing it. A watch already followed beyond the span is kept until it fades.
         let spanStart = judgement.span.windows.first?.time ?? .min
         if (watching.watchedStart ?? .max) >= spanStart {
-            watching.watchedStart = judged.nearMiss.map { judgement.span.windows[$0.start].time }
+            watching.watchedStart = judged.nearMiss.map { test.windows[$0.start].time }
         }
         guard let best = judged.opening else { return (watching, []) }
         return open(best, state: state, judgement: &judgement)
     }
 
-    private typealias Judged = (candidate: StepTest.Candidate, flowZ: Double, pressureZ: Double)
+    /// A candidate with its evidence, and its start's window (`start`: its time).
+    private typealias Judged = (candidate: StepTest.Candidate, flowZ: Double, pressureZ: Double, start: StepTest.Window)
 
     /// The candidate that opens an event, if any meets an opening rule, and the strongest
     /// one whose flow alone came within `DetectorConfig.nearMissThreshold`.
-    private func judge(_ candidates: [StepTest.Candidate], judgement: inout Judgement,
+    private func judge(_ candidates: [StepTest.Candidate], of test: StepTest, judgement: inout Judgement,
                        withPressure: Bool = true) -> (opening: Judged?, nearMiss: StepTest.Candidate?) {
         var best: Judged?
         var nearMiss: (candidate: StepTest.Candidate, score: Double)?
         for candidate in candidates {
-            let pressureZ = withPressure ? judgement.pressureZ(startIndex: judgement.span.windows[candidate.start].index) : 0
+            let start = test.windows[candidate.start]
+            let pressureZ = withPressure ? judgement.pressureZ(startIndex: start.index) : 0
             let flowZ = flowEvidence(candidate, meanInflow: judgement.model.inflow.meanInflow)
             if flowZ >= config.nearMissThreshold, nearMiss.map({ Self.score(flowZ, pressureZ) > $0.score }) ?? true {
                 nearMiss = (candidate, Self.score(flowZ, pressureZ))
@@ -130,7 +131,7 @@ public struct BurstDetector: Sendable {
                 && Self.score(flowZ, pressureZ).squareRoot() >= config.combinedOpenThreshold
             guard alone || corroborated || combined else { continue }
             if best.map({ Self.score(flowZ, pressureZ) > Self.score($0.flowZ, $0.pressureZ) }) ?? true {
-                best = (candidate, flowZ, pressureZ)
+                best = (candidate, flowZ, pressureZ, start)
             }
         }
         return (best, nearMiss?.candidate)
@@ -156,21 +157,22 @@ public struct BurstDetector: Sendable {
         var judgement = Judgement(history: history, model: model, span: span, current: current, window: window,
                                   baselineWindows: calendar.slotsPerDay, pastBurstEnds: state.pastBursts.map(\.end))
         let reach = 2 * config.updateStartWindows
-        let lastEnd = state.lastEnd()
-        let earliest = span.windows.firstIndex { $0.time >= lastEnd } ?? span.windows.count
-        let candidates = span.test(model: model.inflow, config: config, knownSteps: Self.known(state.pastBursts))
-            .candidates(from: max(earliest, position - reach))
-            .filter { $0.start <= position + reach && $0.windows >= config.minOpenWindows && $0.estimate > 0 }
-        let judged = judge(candidates, judgement: &judgement)
+        let test = span.test(model: model.inflow, config: config, knownSteps: Self.known(state.pastBursts))
+        // The reach is counted in the span's windows; the test may hold fewer (`Span.test`).
+        let (first, last) = (span.windows[max(0, position - reach)].time,
+                             span.windows[min(span.windows.count - 1, position + reach)].time)
+        let candidates = test.candidates(from: test.position(of: max(state.lastEnd(), first)))
+            .filter { test.windows[$0.start].time <= last && $0.windows >= config.minOpenWindows && $0.estimate > 0 }
+        let judged = judge(candidates, of: test, judgement: &judgement)
         if let best = judged.opening { return open(best, state: forgotten, judgement: &judgement) }
         var watching = state
-        watching.watchedStart = judged.nearMiss.map { span.windows[$0.start].time }
+        watching.watchedStart = judged.nearMiss.map { test.windows[$0.start].time }
         return (watching, [])
     }
 
     private func open(_ best: Judged, state: DetectorState,
                       judgement: inout Judgement) -> (state: DetectorState, events: [BurstEvent]) {
-        let start = judgement.span.windows[best.candidate.start].time
+        let start = best.start.time
         var burst = OpenBurst(eventID: BurstEventID.make(dma: state.dma, startWindow: start), start: start,
                               flowIncreaseLps: best.candidate.estimate,
                               flowIncreaseStandardError: best.candidate.standardError,
@@ -261,7 +263,7 @@ public struct BurstDetector: Sendable {
         // night more to explain: 18 -> 26 l/s in 1 h 30 m on a 6-hour burst), and the flow it
         // closes with is the known step every later day is judged against. Too large, the
         // hours after the repair read as a new burst of the difference.
-        var (closingSpan, falls) = self.falls(of: burst, othersKnown: othersKnown, judgement: judgement)
+        var (closing, falls) = self.falls(of: burst, othersKnown: othersKnown, judgement: judgement)
         let fallShows = falls.contains { $0.z <= -config.openThreshold }
 
         // Refine start and flow while the start is inside the span (the first day or two).
@@ -277,19 +279,21 @@ public struct BurstDetector: Sendable {
             let openedAfter = state.openBursts.drop { $0.eventID != burst.eventID }.dropFirst()
             let afterOpen = openedBefore.map { $0.start + openSeparation }.max() ?? .min
             let beforeNext = openedAfter.map { $0.start - openSeparation }.min() ?? .max
-            let earliest = span.windows.firstIndex { $0.time >= max(lastEnd, afterOpen) } ?? span.windows.count
-            var refined: (candidate: StepTest.Candidate, flowZ: Double, pressureZ: Double)?
-            for candidate in test.candidates(from: max(earliest, startPosition - reach))
-            where candidate.start <= startPosition + reach && candidate.estimate > 0
-                && span.windows[candidate.start].time <= beforeNext {
-                let pressureZ = openedBefore.isEmpty ? judgement.pressureZ(startIndex: span.windows[candidate.start].index) : 0
+            // The reach is counted in the span's windows; the test may hold fewer (`Span.test`).
+            let first = span.windows[max(0, startPosition - reach)].time
+            let last = span.windows[min(span.windows.count - 1, startPosition + reach)].time
+            var refined: Judged?
+            for candidate in test.candidates(from: test.position(of: max(lastEnd, afterOpen, first)))
+            where test.windows[candidate.start].time <= min(last, beforeNext) && candidate.estimate > 0 {
+                let start = test.windows[candidate.start]
+                let pressureZ = openedBefore.isEmpty ? judgement.pressureZ(startIndex: start.index) : 0
                 let flowZ = flowEvidence(candidate, meanInflow: judgement.model.inflow.meanInflow)
                 if refined.map({ Self.score(flowZ, pressureZ) > Self.score($0.flowZ, $0.pressureZ) }) ?? true {
-                    refined = (candidate, flowZ, pressureZ)
+                    refined = (candidate, flowZ, pressureZ, start)
                 }
             }
             if let refined {
-                burst.start = span.windows[refined.candidate.start].time
+                burst.start = refined.start.time
                 burst.flowIncreaseLps = refined.candidate.estimate
                 burst.flowIncreaseStandardError = refined.candidate.standardError
                 burst.z = refined.flowZ
@@ -302,13 +306,13 @@ public struct BurstDetector: Sendable {
                 return withFalling(close(&burst, endingAt: judgement.window, state: next, judgement: &judgement))
             }
             if burst.start != open.start || burst.flowIncreaseLps != open.flowIncreaseLps {
-                (closingSpan, falls) = self.falls(of: burst, othersKnown: othersKnown, judgement: judgement)
+                (closing, falls) = self.falls(of: burst, othersKnown: othersKnown, judgement: judgement)
             }
         }
 
         // Closed when a sustained fall back to normal is as clear as a rise would need to be.
         let end = falls.filter { $0.windows >= config.minCloseWindows }.min { $0.z < $1.z }
-        if let end, closes(end, of: burst, span: closingSpan, judgement: &judgement) {
+        if let end, closes(end, of: burst, in: closing, judgement: &judgement) {
             // Dated where the fall is most significant, later starts with fewer windows than a
             // closing needs included (the change point's likelihood estimate): tested only from
             // `minCloseWindows` back, a recent fall is dated before it began, its size diluted,
@@ -316,7 +320,7 @@ public struct BurstDetector: Sendable {
             // fall is matched to the wrong one.
             let dated = falls.min { $0.z < $1.z } ?? end
             // With several bursts open, a fall is the repair of the one whose flow it matches.
-            let endTime = closingSpan.windows[dated.start].time, fall = -dated.estimate
+            let endTime = closing.windows[dated.start].time, fall = -dated.estimate
             let another = state.openBursts.contains {
                 $0.eventID != burst.eventID && $0.start < endTime
                     && abs($0.flowIncreaseLps - fall) < abs(burst.flowIncreaseLps - fall)
@@ -358,13 +362,13 @@ public struct BurstDetector: Sendable {
     /// A repair in the early hours is measured against few windows of its own day (each day's
     /// level is free), and its flow alone may stay at 3 standard errors for days while the
     /// loggers near the burst rose back at once.
-    private func closes(_ fall: StepTest.Candidate, of burst: OpenBurst, span: Span,
+    private func closes(_ fall: StepTest.Candidate, of burst: OpenBurst, in test: StepTest,
                         judgement: inout Judgement) -> Bool {
         let flowZ = -fall.z
         if flowZ >= config.closeThreshold { return true }
         guard flowZ >= config.combinedMinimum,
               let burstStart = judgement.history.gridIndex(ofWindowStart: burst.start) else { return false }
-        let rise = judgement.pressureRecovery(startIndex: burstStart, fallIndex: span.windows[fall.start].index,
+        let rise = judgement.pressureRecovery(startIndex: burstStart, fallIndex: test.windows[fall.start].index,
                                               minimumWindows: config.minCloseWindows)
         return rise >= config.combinedMinimum && Self.score(flowZ, rise).squareRoot() >= config.closeThreshold
     }
@@ -376,7 +380,7 @@ public struct BurstDetector: Sendable {
     /// good, hiding any later burst in the DMA. A fall counts when it takes back at least half
     /// the burst's flow.
     private func falls(of burst: OpenBurst, othersKnown: [Span.KnownStep],
-                       judgement: Judgement) -> (span: Span, falls: [StepTest.Candidate]) {
+                       judgement: Judgement) -> (test: StepTest, falls: [StepTest.Candidate]) {
         let today = calendar.day(of: judgement.window)
         let firstClosingDay = max(min(calendar.day(of: burst.start), today - 1), today - config.maxCloseSpanDays + 1)
         let closingSpan = firstClosingDay < today - 1
@@ -385,10 +389,9 @@ public struct BurstDetector: Sendable {
             : judgement.span
         let closing = closingSpan.test(model: judgement.model.inflow, config: config,
                                        knownSteps: othersKnown + Self.known([burst]))
-        let firstAfterStart = closingSpan.windows.firstIndex { $0.time > burst.start } ?? closingSpan.windows.count
-        let falls = closing.candidates(from: firstAfterStart)
+        let falls = closing.candidates(from: closing.position(of: burst.start + 1))
             .filter { burst.flowIncreaseLps + $0.estimate <= 0.5 * burst.flowIncreaseLps }
-        return (closingSpan, falls)
+        return (closing, falls)
     }
 
     private func withFalling(_ closed: (state: DetectorState, events: [BurstEvent])) -> (state: DetectorState, events: [BurstEvent], falling: Bool) {

@@ -327,6 +327,24 @@ final class RecordingLocaliser: BurstLocalising, @unchecked Sendable {
         #expect(abs(found.startEstimate - start) <= hour)
     }
 
+    @Test(arguments: [74, 75, 76] as [UInt64])
+    func aBurstIsNotClosedWhileTheMeterItDrawsThroughIsSilent(seed: UInt64) throws {
+        // The burst draws through FM-B, which carried nothing before; FM-B then falls silent for
+        // eight hours. The inflow estimated from the other meters leaves the burst out, which
+        // would read as its repair: the event must stay open, and the meter's return must not
+        // open another (h-ky8-b03 of the held-out suite).
+        let start = S.time(day: 24, hour: 12)
+        let silent = ["FM-B": S.time(day: 25, hour: 18)..<S.time(day: 26, hour: 2)]
+        let dma = S(days: 28, bursts: [.init(start: start, flowLps: 10)], silentMeters: silent, seed: seed,
+                    burstInlet: true)
+        let (events, state) = dma.run()
+        let found = try #require(opened(events).first)
+        #expect(found.detectedAt - start <= 2 * hour)
+        #expect(opened(events).count == 1)
+        #expect(events.allSatisfy { $0.state != .closed })
+        #expect(state.openBursts.count == 1)
+    }
+
     @Test func aMeterSilentForADayRaisesNoAlarm() {
         // Without the inflow meter the net inflow is barely known (its windows count for
         // little); without the outflow meter it is known almost as well as with it. Neither

@@ -56,6 +56,10 @@ struct SyntheticDMA {
     /// Per logger, a time range whose readings never arrive (a meter that fell silent).
     var silentMeters: [String: Range<Int64>] = [:]
     var seed: UInt64 = 1
+    /// A third meter, FM-B, on a pipe that carried nothing in normal times (a closed valve, a
+    /// standby pump) and carries the bursts' flow: the way a burst can change where the water
+    /// comes in.
+    var burstInlet = false
 
     static let channels: [ChannelSpec] = [
         ChannelSpec(loggerID: "FM-IN", channel: "flow", element: "P-in", dma: dma, sign: 1, unit: .flow(.litresPerSecond)),
@@ -64,6 +68,12 @@ struct SyntheticDMA {
         ChannelSpec(loggerID: "PL-2", channel: "pressure", element: "N-2", dma: dma, sign: nil, unit: .pressure(.metres)),
         ChannelSpec(loggerID: "PL-3", channel: "pressure", element: "N-3", dma: dma, sign: nil, unit: .pressure(.metres)),
     ]
+
+    static let burstInletChannel = ChannelSpec(loggerID: "FM-B", channel: "flow", element: "P-b", dma: dma, sign: 1,
+                                               unit: .flow(.litresPerSecond))
+
+    /// This DMA's channels: `channels`, and FM-B with `burstInlet`.
+    var channels: [ChannelSpec] { burstInlet ? Self.channels + [Self.burstInletChannel] : Self.channels }
 
     /// Head lost per l/s of inflow at each logger, and the share of a burst's local effect.
     private static let headLossPerLps = [0.02, 0.035, 0.05]
@@ -110,8 +120,12 @@ struct SyntheticDMA {
                 let inletHead = 62 + 1.5 * sin(2 * .pi * (hour - 3) / 24) + 0.3 * random.gaussian()
                 guard !missingWindows.contains(time) else { continue }
                 let stamp = time + 450_000_000  // mid-window
-                var window = [NormalizedReading(loggerID: "FM-IN", channel: "flow", timestamp: stamp, valueSI: inflow, dma: Self.dma),
+                let throughInlet = burstInlet ? inflow - burst : inflow
+                var window = [NormalizedReading(loggerID: "FM-IN", channel: "flow", timestamp: stamp, valueSI: throughInlet, dma: Self.dma),
                               NormalizedReading(loggerID: "FM-OUT", channel: "flow", timestamp: stamp, valueSI: outflow, dma: Self.dma)]
+                if burstInlet {
+                    window.append(NormalizedReading(loggerID: "FM-B", channel: "flow", timestamp: stamp, valueSI: burst, dma: Self.dma))
+                }
                 for k in 0..<3 {
                     let pressure = inletHead - Self.headLossPerLps[k] * (demand + burst)
                         - Self.burstSensitivity[k] * burst + 0.03 * random.gaussian()
@@ -130,7 +144,7 @@ struct SyntheticDMA {
     func run(detector: BurstDetector = BurstDetector(), fromDay: Int = 14,
              afterEachStep: ((DetectorState) -> DetectorState)? = nil) -> (events: [BurstEvent], state: DetectorState) {
         let all = readings()
-        var history = DMAHistory(dma: Self.dma, channels: Self.channels)
+        var history = DMAHistory(dma: Self.dma, channels: channels)
         var state = DetectorState(dma: Self.dma)
         var events: [BurstEvent] = []
         var next = 0

@@ -60,7 +60,11 @@ struct InflowImputation: Sendable {
     /// The net inflow of window `index` (slot `slot` of its day) and the variance of its error:
     /// observed when every meter reported (variance 0), estimated when some did; nil when none
     /// did or the hour has no moments.
-    func inflow(_ history: DMAHistory, atIndex index: Int, slot: Int) -> (value: Double, variance: Double)? {
+    /// `estimated`: some meter did not report. The variance is that of normal demand's split; a
+    /// burst can draw through the silent meter in any share, even one that carried nothing in
+    /// training (a pump the burst's pressure drop switched on), so under a burst an estimate can
+    /// be off by its whole flow (`Span.test` leaves such windows out).
+    func inflow(_ history: DMAHistory, atIndex index: Int, slot: Int) -> (value: Double, variance: Double, estimated: Bool)? {
         // One pass over the meters: their sum is the net inflow itself when none is missing.
         var missing: [Int] = [], sum = 0.0
         for channel in 0..<channelCount {
@@ -70,11 +74,11 @@ struct InflowImputation: Sendable {
                 missing.append(channel)
             }
         }
-        if missing.isEmpty { return (sum, 0) }
+        if missing.isEmpty { return (sum, 0, false) }
         guard missing.count < channelCount, let moments = hours[hour(ofSlot: slot)] else { return nil }
         let estimate = Self.estimate(moments, missing: missing, presentSum: sum)
         let inflation = missing.map { inflations[$0] }.max() ?? 1
-        return (estimate.value, inflation * estimate.variance)
+        return (estimate.value, inflation * estimate.variance, true)
     }
 
     /// The linear estimate of the net inflow from the present meters' sum, and its error variance.

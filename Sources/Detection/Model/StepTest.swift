@@ -117,6 +117,11 @@ struct StepTest {
         }
     }
 
+    /// The position of the first window at or after `time` (`windows.count` when none is).
+    func position(of time: Int64) -> Int {
+        windows.firstIndex { $0.time >= time } ?? windows.count
+    }
+
     /// Whether window `i` directly follows window `i − 1`, on the same day.
     private func continuesRun(_ i: Int) -> Bool {
         i > 0 && windows[i - 1].day == windows[i].day && windows[i - 1].index == windows[i].index - 1
