@@ -158,9 +158,7 @@ public struct BurstDetector: Sendable {
                                   baselineWindows: calendar.slotsPerDay, pastBurstEnds: state.pastBursts.map(\.end))
         let reach = 2 * config.updateStartWindows
         let test = span.test(model: model.inflow, config: config, knownSteps: Self.known(state.pastBursts))
-        // The reach is counted in the span's windows; the test may hold fewer (`Span.test`).
-        let (first, last) = (span.windows[max(0, position - reach)].time,
-                             span.windows[min(span.windows.count - 1, position + reach)].time)
+        let (first, last) = span.times(within: reach, of: position)
         let candidates = test.candidates(from: test.position(of: max(state.lastEnd(), first)))
             .filter { test.windows[$0.start].time <= last && $0.windows >= config.minOpenWindows && $0.estimate > 0 }
         let judged = judge(candidates, of: test, judgement: &judgement)
@@ -279,9 +277,7 @@ public struct BurstDetector: Sendable {
             let openedAfter = state.openBursts.drop { $0.eventID != burst.eventID }.dropFirst()
             let afterOpen = openedBefore.map { $0.start + openSeparation }.max() ?? .min
             let beforeNext = openedAfter.map { $0.start - openSeparation }.min() ?? .max
-            // The reach is counted in the span's windows; the test may hold fewer (`Span.test`).
-            let first = span.windows[max(0, startPosition - reach)].time
-            let last = span.windows[min(span.windows.count - 1, startPosition + reach)].time
+            let (first, last) = span.times(within: reach, of: startPosition)
             var refined: Judged?
             for candidate in test.candidates(from: test.position(of: max(lastEnd, afterOpen, first)))
             where test.windows[candidate.start].time <= min(last, beforeNext) && candidate.estimate > 0 {

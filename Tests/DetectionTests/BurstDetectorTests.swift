@@ -218,7 +218,7 @@ final class RecordingLocaliser: BurstLocalising, @unchecked Sendable {
         }
         let opening = try #require(opened(events).first, "the burst was found before detect went down")
         #expect(opening.detectedAt < down.lowerBound)
-        let closed = try #require(events.first { $0.state == .closed }, "\(events.map { "\($0.state) \(ISOTimestamp.format($0.detectedAt))" })")
+        let closed = try firstClosed(events)
         #expect(closed.eventID == opening.eventID)
         #expect(closed.detectedAt <= down.upperBound + 2 * hour, "closed at \(ISOTimestamp.format(closed.detectedAt))")
         #expect(state.openBursts.isEmpty)

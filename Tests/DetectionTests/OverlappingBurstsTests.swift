@@ -90,7 +90,7 @@ import Testing
         let start = S.time(day: 21, hour: 14), repaired = S.time(day: 22, hour: 20)
         let dma = S(days: 26, bursts: [.init(start: start, flowLps: 16, end: repaired)], seed: seed)
         let events = dma.run().events
-        let closed = try #require(events.first { $0.state == .closed }, "\(events.map { "\($0.state) \(ISOTimestamp.format($0.detectedAt))" })")
+        let closed = try firstClosed(events)
         #expect(closed.detectedAt > repaired && closed.detectedAt - repaired <= 6 * hour,
                 "closed at \(ISOTimestamp.format(closed.detectedAt))")
         #expect(opened(events).count == 1, "opened: \(opened(events).map { ISOTimestamp.format($0.detectedAt) })")

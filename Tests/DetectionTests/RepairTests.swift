@@ -18,8 +18,7 @@ import Testing
         let start = S.time(day: 20, hour: 23.25), repaired = S.time(day: 21, hour: 5.25)
         let dma = S(days: 24, bursts: [.init(start: start, flowLps: 18, end: repaired)], seed: seed)
         let events = dma.run().events
-        let closed = try #require(events.first { $0.state == .closed },
-                                  "\(events.map { "\($0.state) \(ISOTimestamp.format($0.detectedAt))" })")
+        let closed = try firstClosed(events)
         #expect(closed.detectedAt > repaired)
         #expect(abs(closed.flowIncreaseLps - 18) <= 0.15 * 18, "closed with \(closed.flowIncreaseLps) l/s")
         #expect(opened(events).count == 1, "opened: \(opened(events).map { ISOTimestamp.format($0.detectedAt) })")
@@ -34,8 +33,7 @@ import Testing
         let start = S.time(day: 20, hour: 1), repaired = S.time(day: 21, hour: 1)
         let dma = S(days: 24, bursts: [.init(start: start, flowLps: 5, end: repaired)], seed: seed)
         let events = dma.run().events
-        let closed = try #require(events.first { $0.state == .closed },
-                                  "\(events.map { "\($0.state) \(ISOTimestamp.format($0.detectedAt))" })")
+        let closed = try firstClosed(events)
         #expect(closed.detectedAt > repaired)
         #expect(closed.detectedAt <= repaired + 6 * hour, "closed \(ISOTimestamp.format(closed.detectedAt))")
         #expect(opened(events).count == 1, "opened: \(opened(events).map { ISOTimestamp.format($0.detectedAt) })")
@@ -53,7 +51,7 @@ import Testing
         let start = S.time(day: 20, hour: 14), repaired = S.time(day: 21, hour: 6)
         let dma = S(days: 23, bursts: [.init(start: start, flowLps: 16, end: repaired)], seed: seed)
         let events = dma.run(detector: BurstDetector(localiser: localiser)).events
-        let closed = try #require(events.first { $0.state == .closed })
+        let closed = try firstClosed(events)
         #expect(closed.detectedAt > repaired)
         try #require(opened(events).count == 1,
                      "opened: \(opened(events).map { "\(ISOTimestamp.format($0.detectedAt)) from \(ISOTimestamp.format($0.startEstimate))" })")

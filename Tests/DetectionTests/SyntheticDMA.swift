@@ -1,5 +1,6 @@
 import Detection
 import Readings
+import Testing
 
 /// SplitMix64: a small, fast, seedable generator, so every synthetic series is reproducible.
 struct SeededRandom: RandomNumberGenerator {
@@ -175,3 +176,9 @@ import Darwin
 
 /// The events that opened, in order.
 func opened(_ events: [BurstEvent]) -> [BurstEvent] { events.filter { $0.state == .opened } }
+
+/// The first event that closed; when none did, the test fails there, listing every event.
+func firstClosed(_ events: [BurstEvent], sourceLocation: SourceLocation = #_sourceLocation) throws -> BurstEvent {
+    try #require(events.first { $0.state == .closed },
+                 "\(events.map { "\($0.state) \(ISOTimestamp.format($0.detectedAt))" })", sourceLocation: sourceLocation)
+}

@@ -42,6 +42,13 @@ struct Span {
         self.estimated = estimated
     }
 
+    /// The times of the windows `reach` windows before and after `position` (clamped to the
+    /// span): a reach counted in the span's windows, carried over to a `StepTest` of it, which
+    /// may hold fewer (`test(model:config:knownSteps:)`).
+    func times(within reach: Int, of position: Int) -> (first: Int64, last: Int64) {
+        (windows[max(0, position - reach)].time, windows[min(windows.count - 1, position + reach)].time)
+    }
+
     /// A flow already accounted for: an open burst (no end) or a closed one.
     struct KnownStep {
         let start: Int64
