@@ -43,6 +43,8 @@ struct SyntheticDMA {
         var start: Int64
         var flowLps: Double
         var end: Int64?
+        /// With `burstInlet`, whether this burst draws through FM-B (else through FM-IN).
+        var throughBurstInlet = true
     }
 
     var days = 35
@@ -61,6 +63,10 @@ struct SyntheticDMA {
     /// standby pump) and carries the bursts' flow: the way a burst can change where the water
     /// comes in.
     var burstInlet = false
+    /// The share of those bursts FM-B carries follows demand when this is above 0: at the
+    /// demand pattern's highest it carries all of it, at its lowest `1 - burstInletSwing`
+    /// (the rest comes through FM-IN), as a path the pressure drop opens carries more at the peak.
+    var burstInletSwing = 0.0
 
     static let channels: [ChannelSpec] = [
         ChannelSpec(loggerID: "FM-IN", channel: "flow", element: "P-in", dma: dma, sign: 1, unit: .flow(.litresPerSecond)),
@@ -93,9 +99,14 @@ struct SyntheticDMA {
         return (night + 1.1 * morning + 0.9 * evening + 0.35) * (weekend ? 0.92 : 1)
     }
 
-    func burstFlow(at time: Int64) -> Double {
+    /// The demand pattern's extremes over a day (weekday and weekend).
+    static let peakPattern = (0..<96).map { max(pattern(hour: Double($0) / 4, weekend: false), pattern(hour: Double($0) / 4, weekend: true)) }.max()!
+    static let lowPattern = (0..<96).map { min(pattern(hour: Double($0) / 4, weekend: false), pattern(hour: Double($0) / 4, weekend: true)) }.min()!
+
+    func burstFlow(at time: Int64, onlyThroughBurstInlet: Bool = false) -> Double {
         bursts.reduce(0) { total, burst in
-            time >= burst.start && time < (burst.end ?? .max) ? total + burst.flowLps : total
+            time >= burst.start && time < (burst.end ?? .max) && (burst.throughBurstInlet || !onlyThroughBurstInlet)
+                ? total + burst.flowLps : total
         }
     }
 
@@ -121,11 +132,15 @@ struct SyntheticDMA {
                 let inletHead = 62 + 1.5 * sin(2 * .pi * (hour - 3) / 24) + 0.3 * random.gaussian()
                 guard !missingWindows.contains(time) else { continue }
                 let stamp = time + 450_000_000  // mid-window
-                let throughInlet = burstInlet ? inflow - burst : inflow
+                let swing = burstInletSwing * (Self.peakPattern - Self.pattern(hour: hour, weekend: weekend))
+                    / (Self.peakPattern - Self.lowPattern)
+                let throughBurstInlet = burstInlet ? burstFlow(at: time, onlyThroughBurstInlet: true) * (1 - swing) : 0
+                let throughInlet = inflow - throughBurstInlet
                 var window = [NormalizedReading(loggerID: "FM-IN", channel: "flow", timestamp: stamp, valueSI: throughInlet, dma: Self.dma),
                               NormalizedReading(loggerID: "FM-OUT", channel: "flow", timestamp: stamp, valueSI: outflow, dma: Self.dma)]
                 if burstInlet {
-                    window.append(NormalizedReading(loggerID: "FM-B", channel: "flow", timestamp: stamp, valueSI: burst, dma: Self.dma))
+                    window.append(NormalizedReading(loggerID: "FM-B", channel: "flow", timestamp: stamp, valueSI: throughBurstInlet,
+                                                    dma: Self.dma))
                 }
                 for k in 0..<3 {
                     let pressure = inletHead - Self.headLossPerLps[k] * (demand + burst)

@@ -63,7 +63,8 @@ struct InflowImputation: Sendable {
     /// `estimated`: some meter did not report. The variance is that of normal demand's split; a
     /// burst can draw through the silent meter in any share, even one that carried nothing in
     /// training (a pump the burst's pressure drop switched on), so under a burst an estimate can
-    /// be off by its whole flow (`Span.test` leaves such windows out).
+    /// be off by its whole flow (`Span.test` corrects such windows by the share measured while the
+    /// meter reported, `BurstShareCorrection`, or leaves them out).
     func inflow(_ history: DMAHistory, atIndex index: Int, slot: Int) -> (value: Double, variance: Double, estimated: Bool)? {
         // One pass over the meters: their sum is the net inflow itself when none is missing.
         var missing: [Int] = [], sum = 0.0

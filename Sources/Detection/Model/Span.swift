@@ -6,13 +6,19 @@
 struct Span {
     let windows: [StepTest.Window]
     let dayCount: Int
-    /// History indices of the windows whose inflow is estimated from the meters that reported.
-    let estimated: Set<Int>
+    /// History indices of the windows whose inflow is estimated from the meters that reported,
+    /// with the window's own noise (its variance less the estimate's).
+    let estimated: [Int: Double]
+    /// What an estimated window under a known burst is corrected with (nil: the DMA's inflow is
+    /// never estimated).
+    private let burstShare: BurstShareCorrection?
+    /// The span's last window (history index).
+    private let current: Int
 
     init(history: DMAHistory, model dmaModel: DMAModel, calendar: DayCalendar, days: ClosedRange<Int>, upTo current: Int) {
         let model = dmaModel.inflow
         var windows: [StepTest.Window] = []
-        var estimated = Set<Int>()
+        var estimated: [Int: Double] = [:]
         windows.reserveCapacity(days.count * calendar.slotsPerDay)
         for (position, day) in days.enumerated() {
             guard let first = history.gridIndex(ofWindowStart: calendar.start(ofDay: day)) else { continue }
@@ -31,7 +37,7 @@ struct Span {
                 // An estimate that knows less than a reading would is left out, as the window was
                 // before: it would hardly count, yet use up the jump's reach, which counts windows.
                 guard imputationVariance <= noise else { continue }
-                if isEstimate { estimated.insert(index) }
+                if isEstimate { estimated[index] = noise }
                 windows.append(StepTest.Window(day: position, time: history.windowStart(atIndex: index), index: index,
                                                y: y - model.fixedFlow, profile: profile - model.fixedFlow,
                                                variance: noise + imputationVariance))
@@ -40,6 +46,8 @@ struct Span {
         self.windows = windows
         dayCount = days.count
         self.estimated = estimated
+        self.current = current
+        burstShare = dmaModel.imputation.map { BurstShareCorrection(history: history, imputation: $0, calendar: calendar) }
     }
 
     /// The times of the windows `reach` windows before and after `position` (clamped to the
@@ -60,17 +68,21 @@ struct Span {
     /// covers (so that a burst already reported is neither found again nor mistaken for
     /// normal demand).
     ///
-    /// An estimated window under a known step is left out (so the test's windows, which its
-    /// candidates' positions index, can be fewer than the span's): the estimate learned each meter's
-    /// share of normal demand, and where the burst draws through the meter that fell silent it
-    /// leaves the burst's flow out, which reads as its repair. h-ky8-b03 (held-out suite) closed
-    /// 52 h into its 10.5 l/s leak when the inlet FM008 fell silent for 7 hours, its estimate
-    /// 18 l/s short, and opened two events when FM008's readings came back.
+    /// An estimated window under a known step is corrected by the silent meters' share of the
+    /// known bursts, measured on the complete windows under the same ones (`BurstShareCorrection`),
+    /// or left out when too few were measured or the corrected estimate knows less than a reading
+    /// would (so the test's windows, which its candidates' positions index, can be fewer than the
+    /// span's): the estimate learned each meter's share of normal demand, and where the burst
+    /// draws through the meter that fell silent it leaves the burst's flow out, which reads as its
+    /// repair. h-ky8-b03 (held-out suite) closed 52 h into its 10.5 l/s leak when the inlet FM008
+    /// fell silent for 7 hours, its estimate 18 l/s short, and opened two events when FM008's
+    /// readings came back.
     func test(model: InflowModel, config: DetectorConfig, knownSteps: [KnownStep]) -> StepTest {
         var adjusted = windows
         if !knownSteps.isEmpty {
             adjusted = []
             adjusted.reserveCapacity(windows.count)
+            var corrections: [CorrectionKey: BurstShareCorrection.Errors] = [:]
             for w in windows {
                 var known = 0.0, covered = false
                 for step in knownSteps where w.time >= step.start && w.time < (step.end ?? .max) {
@@ -79,9 +91,14 @@ struct Span {
                 }
                 if !covered {
                     adjusted.append(w)
-                } else if estimated.isEmpty || !estimated.contains(w.index) {
+                } else if estimated.isEmpty || estimated[w.index] == nil {
                     adjusted.append(StepTest.Window(day: w.day, time: w.time, index: w.index, y: w.y - known,
                                                     profile: w.profile, variance: w.variance))
+                } else if let share = burstShare(of: w, knownSteps: knownSteps, cache: &corrections),
+                          let noise = estimated[w.index], w.variance - noise + share.variance <= noise {
+                    // Kept only when it still knows as much as a reading would, as any estimate.
+                    adjusted.append(StepTest.Window(day: w.day, time: w.time, index: w.index, y: w.y + share.mean - known,
+                                                    profile: w.profile, variance: w.variance + share.variance))
                 }
             }
         }
@@ -89,5 +106,46 @@ struct Span {
                         levelSpread: model.levelSpread, offsetSpread: model.offsetSpread, inflation: model.segmentInflation,
                         lagOneCorrelation: model.lagOneCorrelation,
                         clip: config.clipSigma)
+    }
+
+    /// The known bursts covering an estimated window (a bit per step) and its missing meters.
+    private struct CorrectionKey: Hashable {
+        let regime: UInt64
+        let missing: [Int]
+    }
+
+    /// The silent meters' share of the known bursts covering estimated window `w` (and the
+    /// variance it leaves), from errors measured once per set of missing meters under the same
+    /// bursts; nil when no window shows it.
+    private func burstShare(of w: StepTest.Window, knownSteps: [KnownStep],
+                            cache: inout [CorrectionKey: BurstShareCorrection.Errors]) -> (mean: Double, variance: Double)? {
+        guard let burstShare, knownSteps.count <= 64 else { return nil }
+        let history = burstShare.history
+        func covering(_ index: Int) -> UInt64 {
+            let time = history.windowStart(atIndex: index)
+            var marks: UInt64 = 0
+            for (k, step) in knownSteps.enumerated() where time >= step.start && time < (step.end ?? .max) {
+                marks |= 1 << UInt64(k)
+            }
+            return marks
+        }
+        let missing = history.flowChannels.indices.filter { history.signedFlowMean(channel: $0, atIndex: w.index) == nil }
+        let slot = burstShare.calendar.slot(of: w.time)
+        var regime = covering(w.index)
+        while regime != 0 {
+            let steps = knownSteps.indices.filter { regime & (1 << UInt64($0)) != 0 }
+            // No window before the latest of these bursts' starts is under all of them.
+            guard let newest = steps.max(by: { knownSteps[$0].start < knownSteps[$1].start }) else { break }
+            let key = CorrectionKey(regime: regime, missing: missing)
+            let errors = cache[key] ?? burstShare.errors(
+                missing: missing, regime: regime, earliest: history.gridIndex(ofWindowStart: knownSteps[newest].start) ?? 0,
+                latest: current, covering: covering)
+            cache[key] = errors
+            if let share = errors.share(atSlot: slot) { return share }
+            // The newest burst began while the meters were silent (no window shows its share
+            // through them): its share is taken as none, as it was when it was found.
+            regime &= ~(1 << UInt64(newest))
+        }
+        return nil
     }
 }
