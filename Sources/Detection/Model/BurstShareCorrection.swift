@@ -10,9 +10,9 @@
 /// be found on top of it.
 ///
 /// How: over the complete windows under the same known bursts of the last `referenceDays` they
-/// were seen, at the same time of day (within `bandHours`), the estimate made without the same meters misses
-/// the true net inflow by that share plus normal demand's split. Their mean error is added to
-/// the estimate. Their spread, inflated for its memory as the estimate's own error is, is added
+/// were seen, at the same time of day (within `bandHours`), the estimate made without the same
+/// meters misses the true net inflow by that share plus normal demand's split. Their mean error
+/// is added to the estimate. Their spread, inflated for its memory as the estimate's own error is, is added
 /// to the window's noise: the share follows the hour and the pressure, so a window's can stray
 /// from the mean for hours, and a stray must not read as a repair. With fewer than
 /// `minimumReferences` such windows, or windows of fewer than `minimumDays` days (the meter fell
