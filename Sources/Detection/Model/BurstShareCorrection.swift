@@ -9,19 +9,19 @@
 /// its DMA for as long as the burst stayed open: the burst could not close, and no other could
 /// be found on top of it.
 ///
-/// How: over the complete windows under the same known bursts of the last `referenceDays` they
-/// were seen, at the same time of day (within `bandHours`), the estimate made without the same
-/// meters misses the true net inflow by that share plus normal demand's split. Their mean error
-/// is added to the estimate. Their spread, inflated for its memory as the estimate's own error is, is added
-/// to the window's noise: the share follows the hour and the pressure, so a window's can stray
-/// from the mean for hours, and a stray must not read as a repair. With fewer than
-/// `minimumReferences` such windows, or windows of fewer than `minimumDays` days (the meter fell
-/// silent before the burst had run that long at that hour), the window is left out, and `Span`
-/// leaves it out as well when the correction knows less than a reading would, as it does any
-/// estimate. h-ky8-b03's FM008, 0 l/s in training, filled and drained a tank under the burst, +23
-/// to -25 l/s, and switched off at 00:30 one night and at 03:45 the next: silenced for good after
-/// the first night and corrected by it alone, the second night's 02:30-03:30 were 25 l/s over
-/// with no spread to say so, and the fall at 03:45 read as a repair.
+/// How: over the complete windows under the same known bursts of the last `referenceDays` they were
+/// seen, at the same time of day (within `bandHours`), the estimate made without the same meters
+/// misses the true net inflow by that share plus normal demand's split. Their mean error is added
+/// to the estimate. Their spread, inflated for its memory as the estimate's own error is, is added
+/// to the window's noise: the share follows the hour and the pressure, so a window's can stray from
+/// the mean for hours, and a stray must not read as a repair. With fewer than `minimumReferences`
+/// such windows, or windows of fewer than `minimumDays` days (the meter fell silent before the
+/// burst had run that long at that hour), the window is left out, and `Span` leaves it out as well
+/// when the correction knows less than a reading would, as it does any estimate. h-ky8-b03's FM008,
+/// 0 l/s in training, filled and drained a tank under the burst, +23 to -25 l/s, and switched off
+/// at 00:30 one night and at 03:45 the next: silenced for good after the first night and corrected
+/// by it alone, the second night's 02:30-03:30 were 25 l/s over with no spread to say so, and the
+/// fall at 03:45 read as a repair.
 struct BurstShareCorrection {
     let history: DMAHistory
     let imputation: InflowImputation

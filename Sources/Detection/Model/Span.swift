@@ -62,6 +62,9 @@ struct Span {
         let start: Int64
         let end: Int64?
         let flow: Double
+
+        /// Whether the window starting at `time` is under this step.
+        func covers(_ time: Int64) -> Bool { time >= start && time < (end ?? .max) }
     }
 
     /// The step test over this span, with each known step's flow taken off the windows it
@@ -85,20 +88,22 @@ struct Span {
             var corrections: [CorrectionKey: BurstShareCorrection.Errors] = [:]
             for w in windows {
                 var known = 0.0, covered = false
-                for step in knownSteps where w.time >= step.start && w.time < (step.end ?? .max) {
+                for step in knownSteps where step.covers(w.time) {
                     known += step.flow
                     covered = true
                 }
                 if !covered {
                     adjusted.append(w)
-                } else if estimated.isEmpty || estimated[w.index] == nil {
+                } else if let noise = estimated[w.index] {
+                    // Kept only when it still knows as much as a reading would, as any estimate.
+                    if let share = burstShare(of: w, knownSteps: knownSteps, cache: &corrections),
+                       w.variance - noise + share.variance <= noise {
+                        adjusted.append(StepTest.Window(day: w.day, time: w.time, index: w.index, y: w.y + share.mean - known,
+                                                        profile: w.profile, variance: w.variance + share.variance))
+                    }
+                } else {
                     adjusted.append(StepTest.Window(day: w.day, time: w.time, index: w.index, y: w.y - known,
                                                     profile: w.profile, variance: w.variance))
-                } else if let share = burstShare(of: w, knownSteps: knownSteps, cache: &corrections),
-                          let noise = estimated[w.index], w.variance - noise + share.variance <= noise {
-                    // Kept only when it still knows as much as a reading would, as any estimate.
-                    adjusted.append(StepTest.Window(day: w.day, time: w.time, index: w.index, y: w.y + share.mean - known,
-                                                    profile: w.profile, variance: w.variance + share.variance))
                 }
             }
         }
@@ -124,7 +129,7 @@ struct Span {
         func covering(_ index: Int) -> UInt64 {
             let time = history.windowStart(atIndex: index)
             var marks: UInt64 = 0
-            for (k, step) in knownSteps.enumerated() where time >= step.start && time < (step.end ?? .max) {
+            for (k, step) in knownSteps.enumerated() where step.covers(time) {
                 marks |= 1 << UInt64(k)
             }
             return marks
