@@ -308,20 +308,26 @@ public struct BurstDetector: Sendable {
 
         // Closed when a sustained fall back to normal is as clear as a rise would need to be.
         let end = falls.filter { $0.windows >= config.minCloseWindows }.min { $0.z < $1.z }
-        if let end, closes(end, of: burst, in: closing, judgement: &judgement) {
+        if let end, closes(end, of: burst, in: closing, othersKnown: othersKnown, judgement: &judgement) {
             // Dated where the fall is most significant, later starts with fewer windows than a
             // closing needs included (the change point's likelihood estimate): tested only from
             // `minCloseWindows` back, a recent fall is dated before it began, its size diluted,
             // the hour left out reads as a new burst at once and, with several bursts open, the
             // fall is matched to the wrong one.
             let dated = falls.min { $0.z < $1.z } ?? end
-            // With several bursts open, a fall is the repair of the one whose flow it matches.
-            let endTime = closing.windows[dated.start].time, fall = -dated.estimate
-            let another = state.openBursts.contains {
-                $0.eventID != burst.eventID && $0.start < endTime
-                    && abs($0.flowIncreaseLps - fall) < abs(burst.flowIncreaseLps - fall)
+            // With several bursts open, a fall is the repair of the one whose flow it matches,
+            // once it matches it clearly (`RepairAttribution`); every burst open before it is a suspect.
+            let endTime = closing.windows[dated.start].time
+            let suspects = state.openBursts.filter { $0.eventID == burst.eventID || $0.start < endTime }.map {
+                RepairAttribution.Suspect(eventID: $0.eventID, flowLps: $0.flowIncreaseLps,
+                                          standardError: $0.flowIncreaseStandardError)
             }
-            if !another { return withFalling(close(&burst, endingAt: endTime, state: next, judgement: &judgement)) }
+            let verdict = RepairAttribution(clearLogLikelihoodRatio: config.repairAttributionRatio)
+                .verdict(fallLps: -dated.estimate, standardError: dated.standardError, suspects: suspects,
+                         settled: dated.windows >= config.maxRepairAttributionWindows)
+            if verdict == .repairOf(burst.eventID) {
+                return withFalling(close(&burst, endingAt: endTime, state: next, judgement: &judgement))
+            }
         }
         let falling = falls.contains { $0.z <= -config.openThreshold }
 
@@ -358,11 +364,18 @@ public struct BurstDetector: Sendable {
     /// A repair in the early hours is measured against few windows of its own day (each day's
     /// level is free), and its flow alone may stay at 3 standard errors for days while the
     /// loggers near the burst rose back at once.
+    /// The rise is measured against the same clock windows a day earlier: where another burst
+    /// began or was repaired in between, the pressure moved for that one too, and the flow alone
+    /// must show the fall. A 6 l/s burst's event, a 10 l/s burst beside it repaired that
+    /// morning, closed on a night's dip of about half its flow and opened again on 9 of 30
+    /// synthetic seeds (`RepairAttributionSweep`, `anotherBurstsRepairIsNoWitnessOfThisOnes`).
     private func closes(_ fall: StepTest.Candidate, of burst: OpenBurst, in test: StepTest,
-                        judgement: inout Judgement) -> Bool {
+                        othersKnown: [Span.KnownStep], judgement: inout Judgement) -> Bool {
         let flowZ = -fall.z
         if flowZ >= config.closeThreshold { return true }
-        guard flowZ >= config.combinedMinimum,
+        let compared = (test.windows[fall.start].time - DayCalendar.microsPerDay)...judgement.window
+        let othersMoved = othersKnown.contains { compared.contains($0.start) || $0.end.map(compared.contains) == true }
+        guard flowZ >= config.combinedMinimum, !othersMoved,
               let burstStart = judgement.history.gridIndex(ofWindowStart: burst.start) else { return false }
         let rise = judgement.pressureRecovery(startIndex: burstStart, fallIndex: test.windows[fall.start].index,
                                               minimumWindows: config.minCloseWindows)

@@ -76,6 +76,11 @@ public struct DetectorConfig: Sendable, Equatable, Codable {
     /// shows each at `openThreshold` or more, a new burst is looked for on top of them. 1: one
     /// at a time, a second burst hidden until the first closes.
     public var maxOpenBursts = 3
+    /// With several events open, a fall closes the one whose flow it matches once that match
+    /// is this much likelier than any other's (a log-likelihood ratio: 3 is 20 to 1)…
+    public var repairAttributionRatio = 3.0
+    /// …or, however close the runner-up, once the fall has lasted this many windows.
+    public var maxRepairAttributionWindows = 16
     /// Residuals are winsorised at this many standard deviations inside the test statistic.
     public var clipSigma = 4.0
 

@@ -370,8 +370,7 @@ final class RecordingLocaliser: BurstLocalising, @unchecked Sendable {
         // As above, the second burst 6 l/s and repaired a day later, FM-B still silent. Under
         // both bursts no window shows FM-B's share of the second; it is taken as none (as when
         // the second was found), the first's share corrects the estimates, and the repair shows.
-        // (Which of the two open events it closes is the repair attribution's business: with
-        // FM-B reporting, two seeds of three close the first and open the rest again.)
+        // The repair is the second's (`RepairAttribution`), and the first stays open.
         let first = S.time(day: 21, hour: 12), second = S.time(day: 25, hour: 10), repair = S.time(day: 26, hour: 10)
         let silent = ["FM-B": S.time(day: 23, hour: 18)..<S.time(day: 40, hour: 0)]
         let dma = S(days: 28, bursts: [.init(start: first, flowLps: 10),
@@ -381,6 +380,8 @@ final class RecordingLocaliser: BurstLocalising, @unchecked Sendable {
         try #require(opened(events).count == 2, "\(events.map { "\($0.state) \(ISOTimestamp.format($0.detectedAt))" })")
         let closed = try firstClosed(events)
         #expect(closed.detectedAt > repair && closed.detectedAt - repair <= 6 * hour)
+        #expect(closed.eventID == opened(events)[1].eventID, "closed the one from \(ISOTimestamp.format(closed.startEstimate))")
+        #expect(opened(events).count == 2 && events.filter { $0.state == .closed }.count == 1)
     }
 
     @Test(arguments: [80, 81, 82] as [UInt64])

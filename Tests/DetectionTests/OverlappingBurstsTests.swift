@@ -83,6 +83,59 @@ import Testing
         #expect(opened(events).count == 2, "events: \(events.map { "\($0.eventID.suffix(6)) \($0.state) \(ISOTimestamp.format($0.detectedAt)) start \(ISOTimestamp.format($0.startEstimate)) \($0.flowIncreaseLps)" })")
     }
 
+    /// A 10 l/s burst, then a 6 l/s one, and the 6 l/s one repaired. Two hours on, the fall
+    /// still measures 8.2 to 9.5 l/s on these seeds (±1.3): the nearest flow closed the 10 l/s
+    /// event and the rest of it opened again. The repair is given to a burst only once its size
+    /// tells the two apart (`RepairAttribution`).
+    @Test(arguments: [UInt64(83), 84, 97])
+    func aSmallerBurstsRepairUnderALargerOneClosesTheSmaller(seed: UInt64) throws {
+        let dma = Self.twoOpenBursts(10, 6, repaired: 1, seed: seed)
+        let events = dma.run().events
+        let raised = opened(events)
+        try #require(raised.count == 2, "opened: \(raised.map { ISOTimestamp.format($0.startEstimate) })")
+        let closed = try firstClosed(events)
+        #expect(closed.eventID == raised[1].eventID, "closed the one from \(ISOTimestamp.format(closed.startEstimate))")
+        #expect(closed.detectedAt - Self.repair <= 6 * hour, "closed at \(ISOTimestamp.format(closed.detectedAt))")
+        #expect(events.filter { $0.state == .closed }.count == 1)
+    }
+
+    /// What waiting for a clear match buys: taking the nearest flow at once, the same seeds
+    /// close the 10 l/s event.
+    @Test func theNearestFlowAtOnceClosesTheLargerBurst() throws {
+        var config = DetectorConfig()
+        config.repairAttributionRatio = 0
+        let wrong = try [UInt64(83), 84, 97].filter { seed in
+            let events = Self.twoOpenBursts(10, 6, repaired: 1, seed: seed).run(detector: BurstDetector(config: config)).events
+            return try firstClosed(events).eventID == opened(events)[0].eventID
+        }
+        #expect(wrong.count == 3)
+    }
+
+    /// A 6 l/s burst, then a 10 l/s one, and the 10 l/s one repaired. The pressure it had
+    /// lowered comes back too, and measured against the same hours a day earlier, while the
+    /// 10 l/s burst ran, it looked like the 6 l/s burst's repair: that night's dip closed the
+    /// 6 l/s event on flow and pressure together, and it opened again. Another burst's repair
+    /// in between is no witness of this one's.
+    @Test(arguments: [UInt64(72), 79, 80])
+    func anotherBurstsRepairIsNoWitnessOfThisOnes(seed: UInt64) throws {
+        let dma = Self.twoOpenBursts(6, 10, repaired: 1, seed: seed)
+        let (events, state) = dma.run()
+        let raised = opened(events)
+        #expect(raised.count == 2, "opened: \(raised.map { ISOTimestamp.format($0.startEstimate) })")
+        try #require(raised.count >= 2)
+        #expect(!events.contains { $0.eventID == raised[0].eventID && $0.state == .closed })
+        #expect(state.openBursts.map(\.eventID) == [raised[0].eventID])
+    }
+
+    static let repair = S.time(day: 26, hour: 10)
+
+    /// Bursts from day 21 12:00 and day 25 10:00; the one at `repaired` (0 or 1) repaired at day 26 10:00.
+    static func twoOpenBursts(_ firstFlow: Double, _ secondFlow: Double, repaired: Int, seed: UInt64) -> S {
+        S(days: 28, bursts: [.init(start: S.time(day: 21, hour: 12), flowLps: firstFlow, end: repaired == 0 ? repair : nil),
+                             .init(start: S.time(day: 25, hour: 10), flowLps: secondFlow, end: repaired == 1 ? repair : nil)],
+          seed: seed)
+    }
+
     /// A repair is dated once its fall can be placed: an end placed early would leave the
     /// hour before the repair unexplained, and that hour would open a new event at once.
     @Test(arguments: [UInt64(74), 75, 76, 77, 78, 79])
