@@ -84,9 +84,9 @@ import Testing
     }
 
     /// A 10 l/s burst, then a 6 l/s one, and the 6 l/s one repaired. Two hours on, the fall
-    /// still measures 8.2 to 9.5 l/s on these seeds (±1.3): the nearest flow closed the 10 l/s
-    /// event and the rest of it opened again. The repair is given to a burst only once its size
-    /// tells the two apart (`RepairAttribution`).
+    /// still measured 8.2 and 9.5 l/s (±1.3) on seeds 83 and 84: the nearest flow closed the
+    /// 10 l/s event on all three seeds and the rest of it opened again. The repair is given to
+    /// a burst only once its size tells the two apart (`RepairAttribution`).
     @Test(arguments: [UInt64(83), 84, 97])
     func aSmallerBurstsRepairUnderALargerOneClosesTheSmaller(seed: UInt64) throws {
         let dma = Self.twoOpenBursts(10, 6, repaired: 1, seed: seed)
