@@ -373,11 +373,13 @@ public struct BurstDetector: Sendable {
                         othersKnown: [Span.KnownStep], judgement: inout Judgement) -> Bool {
         let flowZ = -fall.z
         if flowZ >= config.closeThreshold { return true }
-        let compared = (test.windows[fall.start].time - DayCalendar.microsPerDay)...judgement.window
-        let othersMoved = othersKnown.contains { compared.contains($0.start) || $0.end.map(compared.contains) == true }
-        guard flowZ >= config.combinedMinimum, !othersMoved,
+        guard flowZ >= config.combinedMinimum,
               let burstStart = judgement.history.gridIndex(ofWindowStart: burst.start) else { return false }
-        let rise = judgement.pressureRecovery(startIndex: burstStart, fallIndex: test.windows[fall.start].index,
+        let fallWindow = test.windows[fall.start]
+        let compared = (fallWindow.time - judgement.recoveryLagMicros)...judgement.window
+        let othersMoved = othersKnown.contains { compared.contains($0.start) || $0.end.map(compared.contains) == true }
+        guard !othersMoved else { return false }
+        let rise = judgement.pressureRecovery(startIndex: burstStart, fallIndex: fallWindow.index,
                                               minimumWindows: config.minCloseWindows)
         return rise >= config.combinedMinimum && Self.score(flowZ, rise).squareRoot() >= config.closeThreshold
     }

@@ -43,6 +43,10 @@ struct Judgement {
         return series.strongestDrop(start: startIndex, end: current, baseline: baseline(before: startIndex))
     }
 
+    /// How far back `pressureRecovery` compares the hours after a fall: the same clock windows
+    /// `baselineWindows` earlier (a day).
+    var recoveryLagMicros: Int64 { Int64(baselineWindows) * history.windowMicros }
+
     /// How clearly the pressure a burst lowered from `startIndex` came back from `fallIndex`
     /// (`PressureSeries.strongestRecovery`, the drop judged against the same baseline a
     /// burst's opening is). 0 without pressure.
