@@ -11,6 +11,9 @@ struct DMAModel: Sendable {
     let inflow: InflowModel
     let imputation: InflowImputation?
     let pressure: PressureModel?
+    /// The pressure explained by the net inflow alone: the check on the localisation's
+    /// evidence (`EvidenceCrossCheck`). Nil when `pressure` is.
+    let pressureOnNetInflow: PressureModel?
 
     static func fit(history: DMAHistory, day: Int, excludedDays: Set<Int>, config: DetectorConfig,
                     calendar: DayCalendar) -> DMAModel? {
@@ -64,8 +67,10 @@ struct DMAModel: Sendable {
         let imputation = InflowImputation.fit(history: history, trainingIndices: indices, slotsPerDay: slots) {
             calendar.slot(of: history.windowStart(atIndex: $0))
         }
-        return DMAModel(inflow: inflow, imputation: imputation,
-                        pressure: PressureModel.fit(history: history, trainingIndices: indices, baselineWindows: slots))
+        let pressure = PressureModel.fit(history: history, trainingIndices: indices, baselineWindows: slots)
+        return DMAModel(inflow: inflow, imputation: imputation, pressure: pressure,
+                        pressureOnNetInflow: pressure == nil ? nil : PressureModel.fit(
+                            history: history, trainingIndices: indices, baselineWindows: slots, explainedBy: .netInflow))
     }
 }
 

@@ -65,14 +65,20 @@ struct Judgement {
     }
 
     /// Each logger's drop since the burst's start, through `last` (default: the current
-    /// window), judged against the flows the DMA would have had without the burst.
+    /// window), judged against the flows the DMA would have had without the burst; a drop the
+    /// net inflow alone does not show is given less weight (`EvidenceCrossCheck`).
     func evidence(startIndex: Int, flow: Double, through last: Int? = nil) -> [PressureEvidence] {
         guard let pressureModel = model.pressure else { return [] }
         let end = max(startIndex, min(last ?? current, current))
-        let series = PressureSeries(model: pressureModel, history: history,
-                                    from: max(0, startIndex - baselineWindows), through: end,
-                                    burst: (startIndex, flow))
-        return series.evidence(start: startIndex, end: end, baseline: baseline(before: startIndex))
+        let baseline = baseline(before: startIndex)
+        func drops(_ model: PressureModel) -> [PressureEvidence] {
+            PressureSeries(model: model, history: history, from: max(0, startIndex - baselineWindows), through: end,
+                           burst: (startIndex, flow))
+                .evidence(start: startIndex, end: end, baseline: baseline)
+        }
+        let evidence = drops(pressureModel)
+        guard let netInflowModel = model.pressureOnNetInflow else { return evidence }
+        return EvidenceCrossCheck.checked(evidence, against: drops(netInflowModel))
     }
 
     /// How many windows before `startIndex` a drop is measured against: a day, cut at the last

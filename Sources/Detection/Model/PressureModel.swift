@@ -64,6 +64,21 @@ struct PressureModel: Sendable {
     /// else nil. The regression learned nothing from such a channel, so when its reading is
     /// missing this value stands in, and the window's pressure is still explained.
     let steadyFlows: [Double?]
+    /// What the hydraulic regression (stage 1) explains pressure by.
+    let explainedBy: Explanation
+    /// Each flow channel's sign (into the DMA), for the net inflow.
+    let flowSigns: [Double]
+
+    /// Stage 1's regressors.
+    enum Explanation: Sendable {
+        /// Every flow channel, and its head-loss power: the pumps, tanks and sources each
+        /// meter stands for. The detector's model.
+        case flowChannels
+        /// The net inflow alone, and its power: blind to how the flow is shared among the
+        /// meters, so a burst that changes that sharing cannot make drops here. The check on
+        /// the localisation's evidence (`EvidenceCrossCheck`).
+        case netInflow
+    }
 
     static let commonModeMinimumLoggers = 3
     static let headLossExponent = 0.85
@@ -93,15 +108,20 @@ struct PressureModel: Sendable {
     func regressors(_ history: DMAHistory, at index: Int, burstFlow: Double = 0) -> [Double]? {
         var x = [1.0]
         x.reserveCapacity(1 + 2 * flowChannelCount)
+        let perChannel = explainedBy == .flowChannels
         var raw: [Double] = []
         for channel in 0..<flowChannelCount {
             if let q = history.flowMean(channel: channel, atIndex: index) {
-                raw.append(q - burstShares[channel] * burstFlow)
+                raw.append(perChannel ? q - burstShares[channel] * burstFlow : q)
             } else if let steady = steadyFlows[channel] {
                 raw.append(steady)
             } else {
                 return nil
             }
+        }
+        if !perChannel {
+            // The burst's whole flow comes out of the net inflow, whichever meters carry it.
+            raw = [zip(raw, flowSigns).reduce(-burstFlow) { $0 + $1.0 * $1.1 }]
         }
         for q in raw { x.append(q) }
         for q in raw { x.append(q * pow(abs(q), Self.headLossExponent)) }
@@ -119,32 +139,39 @@ struct PressureModel: Sendable {
 extension PressureModel {
     /// Fits on the windows `trainingIndices` of `history`. Nil when the DMA has no pressure or
     /// no flow channel, or too little data.
-    static func fit(history: DMAHistory, trainingIndices: [Int], baselineWindows: Int) -> PressureModel? {
+    static func fit(history: DMAHistory, trainingIndices: [Int], baselineWindows: Int,
+                    explainedBy: Explanation = .flowChannels) -> PressureModel? {
         let flowCount = history.flowChannels.count
         guard flowCount > 0, !history.pressureChannels.isEmpty else { return nil }
-        let size = 1 + 2 * flowCount
+        let signs = history.flowChannels.map { $0.sign ?? 1 }
+        let width = explainedBy == .netInflow ? 1 : flowCount
+        let size = 1 + 2 * width
         // Standardise the regressors (flows in l/s and their powers differ by orders of magnitude).
+        var flowRows: [[Double]] = []
         var rawRows: [(index: Int, x: [Double])] = []
         for index in trainingIndices {
-            var raw: [Double] = []
+            var flows: [Double] = []
             for channel in 0..<flowCount {
                 guard let q = history.flowMean(channel: channel, atIndex: index) else { break }
-                raw.append(q)
+                flows.append(q)
             }
-            guard raw.count == flowCount else { continue }
+            guard flows.count == flowCount else { continue }
+            flowRows.append(flows)
+            let raw = explainedBy == .netInflow ? [zip(flows, signs).reduce(0.0) { $0 + $1.0 * $1.1 }] : flows
             rawRows.append((index, [1] + raw + raw.map { $0 * pow(abs($0), headLossExponent) }))
         }
         guard rawRows.count >= 96 else { return nil }
         var means = Array(repeating: 0.0, count: size), scales = Array(repeating: 1.0, count: size)
-        var steadyFlows = [Double?](repeating: nil, count: flowCount)
         for j in 1..<size {
-            let column = rawRows.map { $0.x[j] }
-            let mean = column.reduce(0, +) / Double(column.count)
-            let variance = column.reduce(0.0) { $0 + ($1 - mean) * ($1 - mean) } / Double(column.count)
-            let varies = variance > 1e-18
+            let (mean, variance) = moments(rawRows.map { $0.x[j] })
             means[j] = mean
-            scales[j] = varies ? variance.squareRoot() : 1
-            if j <= flowCount, !varies { steadyFlows[j - 1] = mean }
+            scales[j] = variance > steadyVariance ? variance.squareRoot() : 1
+        }
+        // A meter that never varied (a closed pipe) is stood in for when silent, whatever the
+        // regressors are: the net inflow needs it too.
+        let steadyFlows: [Double?] = (0..<flowCount).map { channel in
+            let (mean, variance) = moments(flowRows.map { $0[channel] })
+            return variance > steadyVariance ? nil : mean
         }
         let rows = rawRows.map { row -> (index: Int, x: [Double]) in
             var x = row.x
@@ -176,19 +203,27 @@ extension PressureModel {
         guard !loggers.isEmpty else { return nil }
         // Each channel's share of a change in net inflow.
         var shares = Array(repeating: 0.0, count: flowCount)
-        let nets = rawRows.map { row in (0..<flowCount).reduce(0.0) { $0 + (history.flowChannels[$1].sign ?? 1) * row.x[1 + $1] } }
+        let nets = flowRows.map { flows in (0..<flowCount).reduce(0.0) { $0 + signs[$1] * flows[$1] } }
         let meanNet = nets.reduce(0, +) / Double(nets.count)
         let netVariance = nets.reduce(0.0) { $0 + ($1 - meanNet) * ($1 - meanNet) }
         if netVariance > 0 {
             for channel in 0..<flowCount {
-                let column = rawRows.map { $0.x[1 + channel] }
+                let column = flowRows.map { $0[channel] }
                 let mean = column.reduce(0, +) / Double(column.count)
                 shares[channel] = zip(column, nets).reduce(0.0) { $0 + ($1.0 - mean) * ($1.1 - meanNet) } / netVariance
             }
         }
         return PressureModel(loggers: loggers, flowChannelCount: flowCount, regressorMeans: means,
                              regressorScales: scales, usesCommonMode: loggers.count >= commonModeMinimumLoggers,
-                             burstShares: shares, steadyFlows: steadyFlows)
+                             burstShares: shares, steadyFlows: steadyFlows, explainedBy: explainedBy, flowSigns: signs)
+    }
+
+    /// A regressor varying less than this (squared units) did not vary.
+    private static let steadyVariance = 1e-18
+
+    private static func moments(_ column: [Double]) -> (mean: Double, variance: Double) {
+        let mean = column.reduce(0, +) / Double(column.count)
+        return (mean, column.reduce(0.0) { $0 + ($1 - mean) * ($1 - mean) } / Double(column.count))
     }
 
     /// Stage 2 for the given pressure channels: common mode and gains, then each logger's
