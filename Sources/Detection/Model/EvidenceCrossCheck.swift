@@ -1,6 +1,6 @@
 /// Takes weight off a logger's drop where the pressure model the detector uses, which explains
 /// each logger by every flow channel, and a second one that explains it by the net inflow alone
-/// disagree by more than they ever did on normal days.
+/// disagree by more than they do on normal days.
 ///
 /// Why: a burst changes how a DMA's flow is shared among its meters as well as how much flows
 /// in: it draws through the tank and pump lines nearest it, and shifts when tanks fill and pumps
@@ -16,7 +16,7 @@
 /// How: the two residuals differ by what the channels explain beyond the net inflow, so on
 /// normal days the difference of the two drops has a spread of about √(σ_net² − σ²) (σ, σ_net
 /// the drops' learned spreads). A difference beyond `limit` times that spread says the
-/// channels moved as they never did in training: the difference is added to the drop's noise
+/// channels moved as they seldom did in training: the difference is added to the drop's noise
 /// (in quadrature). The drop itself is kept, so a logger the burst did lower still counts, with
 /// the weight that is left; which model is right is not decided here.
 enum EvidenceCrossCheck {
