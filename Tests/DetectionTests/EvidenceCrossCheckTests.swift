@@ -25,6 +25,31 @@ import Testing
         #expect(item.commonModeGain == 0.5)
     }
 
+    @Test func aDisagreementWithinTheDropsOwnNoiseKeepsItsWeightWhenTheSpreadIsZero() {
+        // The demo's logger nearest its burst: the net-inflow drop's noise is no larger than
+        // the per-channel one's, so the spread is 0, and 0.032 m is within the drop's 0.036 m.
+        let checked = EvidenceCrossCheck.checked([Self.evidence("PL04", drop: 0.176, sigma: 0.036)],
+                                                 against: [Self.evidence("PL04", drop: 0.144, sigma: 0.035)])
+        #expect(checked == [Self.evidence("PL04", drop: 0.176, sigma: 0.036)])
+        // Beyond it, the difference is added to the noise.
+        let beyond = EvidenceCrossCheck.checked([Self.evidence("PL04", drop: 0.176, sigma: 0.036)],
+                                                against: [Self.evidence("PL04", drop: 0.100, sigma: 0.035)])
+        #expect(abs((beyond.first?.sigmaM ?? 0) - (0.036 * 0.036 + 0.076 * 0.076).squareRoot()) < 1e-12)
+    }
+
+    @Test func aDropTheNetInflowShowsLargerKeepsItsWeight() {
+        // w-ky3-b3's logger beside the burst: the net inflow says it fell further (0.551 m)
+        // than the channels do (0.442 m), far beyond the spread, so it did fall.
+        let checked = EvidenceCrossCheck.checked([Self.evidence("PL007", drop: 0.442, sigma: 0.008)],
+                                                 against: [Self.evidence("PL007", drop: 0.551, sigma: 0.015)])
+        #expect(checked == [Self.evidence("PL007", drop: 0.442, sigma: 0.008)])
+        // Nor is a rise the net inflow does not show doubted: measured, leaving rises alone
+        // held two more bursts in their areas than doubting them too.
+        let rise = EvidenceCrossCheck.checked([Self.evidence("PL007", drop: -0.30, sigma: 0.01)],
+                                              against: [Self.evidence("PL007", drop: 0.0, sigma: 0.015)])
+        #expect(rise == [Self.evidence("PL007", drop: -0.30, sigma: 0.01)])
+    }
+
     @Test func aLoggerTheSecondModelLeftOutIsUnchanged() {
         let evidence = [Self.evidence("PL-1", drop: 0.6, sigma: 0.08), Self.evidence("PL-2", drop: 0.2, sigma: 0.05)]
         let checked = EvidenceCrossCheck.checked(evidence, against: [Self.evidence("PL-2", drop: 0.21, sigma: 0.06)])
@@ -33,9 +58,12 @@ import Testing
 }
 
 /// Two metered inlets that share the demand about 60:40 in training. PL-1's pressure follows the
-/// DMA's demand; PL-2, PL-3 and PL-4 sit in a part whose pressure does not. On the last day,
-/// from `changeIndex`, inlet A carries the whole demand and B nothing (a valve moved, or a burst
-/// drawing through A), and PL-2 falls 0.5 m.
+/// DMA's demand (it rises with it, as on a line a pump drives harder at the peaks); PL-2, PL-3
+/// and PL-4 sit in a part whose pressure does not. On the last day, from `changeIndex`, inlet A
+/// carries the whole demand and B nothing (a valve moved, or a burst drawing through A), and
+/// PL-2 falls 0.5 m. The per-channel model, extrapolating, makes PL-1 fall; the check doubts
+/// drops, not rises, so the logger's pressure rising with demand is what makes it a drop here
+/// (falling with it, the same split made a spurious rise).
 @Suite struct EvidenceCrossCheckOnAModelTests {
     static let dma = "DMA-X"
     static let slots = 96
@@ -56,7 +84,7 @@ import Testing
                 + random.gaussian()
             let share = index >= changeIndex ? 1 : 0.6 + 0.02 * random.gaussian()
             var values = ["FM-A": share * demand, "FM-B": (1 - share) * demand]
-            values["PL-1"] = 55 - 0.0004 * demand * demand + 0.02 * random.gaussian()
+            values["PL-1"] = 45 + 0.0004 * demand * demand + 0.02 * random.gaussian()
             for k in 2...4 { values["PL-\(k)"] = 48 + 0.02 * random.gaussian() }
             if index >= changeIndex { values["PL-2"]! -= 0.5 }
             for channel in channels {
@@ -84,7 +112,7 @@ import Testing
         let perChannel = Self.drops(channels, history), onNetInflow = Self.drops(netInflow, history)
         let spurious = try #require(perChannel["PL-1"]), real = try #require(perChannel["PL-2"])
         // The per-channel model reads PL-1 off inlets whose split it never saw move.
-        #expect(abs(spurious.dropM / spurious.sigmaM) > 5)
+        #expect(spurious.dropM / spurious.sigmaM > 5)
         #expect(try abs(#require(onNetInflow["PL-1"]).dropM / #require(onNetInflow["PL-1"]).sigmaM) < 3)
         #expect(real.dropM / real.sigmaM > 5)
 
